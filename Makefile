@@ -1,0 +1,70 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+DEV := DJANGO_DEBUG=1
+PG_URL ?= postgres://root@127.0.0.1:5432/root
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-pg test-e2e lint format venv assets system-deps messages clean bench
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Local copies of Bootstrap/Chart.js/axe-core (pinned in package.json) for offline
+# offices and the browser tests.
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+assets: node_modules/.installed
+
+# Chromium for browser tests, fonts with every Vietnamese letter for PDFs, poppler for
+# checking them. Installed with apt-get when missing (needs root, as on CI).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	fc-list 2>/dev/null | grep -q LiberationSerif-Regular.ttf || missing="$$missing fonts-liberation2"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+run: venv
+	$(DEV) $(PY) manage.py migrate --verbosity 0
+	$(DEV) $(PY) manage.py load_demo
+	@echo "Mở http://127.0.0.1:8000 — Open http://127.0.0.1:8000"
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# The full suite (unit, integration and browser tests) on the embedded SQLite database.
+test: venv assets system-deps
+	DAMHA_ASSETS=local DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
+
+# The same suite on a real PostgreSQL server.
+test-pg: venv assets system-deps
+	DAMHA_ASSETS=local DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+	$(DEV) $(PY) manage.py check
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: venv
+	$(DEV) $(PY) manage.py makemessages --locale en --locale vi --no-obsolete --ignore .venv --ignore node_modules
+	$(DEV) $(PY) manage.py compilemessages --ignore .venv
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache db.sqlite3

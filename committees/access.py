@@ -1,0 +1,87 @@
+"""The one place that decides who may see or change what.
+
+A role held on a unit covers the unit's whole subtree. Superusers see and may do
+everything. Every view, the API and the importers ask here; nothing else checks roles.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from .models import AdministrativeUnit, Role, UnitRole
+
+# Roles that allow reading a unit's figures and dashboards.
+READ_ROLES = (Role.ENTRY, Role.REVIEW, Role.VIEW, Role.OFFICE)
+# Roles that allow loading figures from a file (DESIGN.md, figures file).
+IMPORT_ROLES = (Role.ENTRY, Role.REVIEW, Role.OFFICE)
+
+_CACHE_ATTR = "_damha_unit_roles"
+
+
+def _roles(user):
+    """{unit_id: {role, ...}} for the user, memoised on the user object (one query)."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = {}
+        for unit_id, role in UnitRole.objects.filter(user=user).values_list("unit_id", "role"):
+            cached.setdefault(unit_id, set()).add(role)
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def lineage_ids(unit):
+    """The unit's id and its ancestors' ids (walks ``parent``; fetch with select_related)."""
+    ids, node = [], unit
+    while node is not None:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
+
+
+def has_role(user, unit, roles=READ_ROLES):
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    held = _roles(user)
+    wanted = set(roles)
+    return any(held.get(unit_id, set()) & wanted for unit_id in lineage_ids(unit))
+
+
+def scope_roots(user, roles=READ_ROLES):
+    """Units on which the user holds one of ``roles`` directly (the tops of their scope)."""
+    if user.is_superuser:
+        return list(AdministrativeUnit.objects.filter(parent__isnull=True))
+    wanted = set(roles)
+    ids = [unit_id for unit_id, held in _roles(user).items() if held & wanted]
+    return list(AdministrativeUnit.objects.filter(pk__in=ids))
+
+
+def unit_query():
+    """Units with enough ancestors loaded for :func:`has_role` to need no more queries."""
+    return AdministrativeUnit.objects.select_related("parent__parent__parent")
+
+
+def get_unit_for(user, code, roles=READ_ROLES):
+    """Fetch a unit by code: 404 when unknown, 403 when outside the user's scope."""
+    unit = get_object_or_404(unit_query(), code=code)
+    if not has_role(user, unit, roles):
+        raise PermissionDenied(
+            _("Đơn vị %(unit)s không thuộc phạm vi được phân công cho tài khoản của bạn.") % {"unit": unit.name}
+        )
+    return unit
+
+
+def navigation_for(user):
+    """What the base layout offers this user."""
+    if user.is_superuser:
+        held_roles = set(Role.values)
+    else:
+        held_roles = set().union(*_roles(user).values()) if _roles(user) else set()
+    return {
+        "roles": held_roles,
+        "can_enter": Role.ENTRY in held_roles,
+        "can_review": Role.REVIEW in held_roles,
+        "is_office": Role.OFFICE in held_roles,
+        "is_admin": user.is_staff,
+    }

@@ -1,0 +1,240 @@
+"""Administrative units (a dated tree), plans, steering committees and who may do what."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Tỉnh")
+    DISTRICT = "district", _("Huyện")
+    COMMUNE = "commune", _("Xã")
+
+
+class UnitQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        """Units that exist on ``day`` (validity bounds are inclusive)."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def ordered(self):
+        return self.order_by("level_rank", "code")
+
+
+class AdministrativeUnit(models.Model):
+    code = models.CharField(
+        _("mã đơn vị"),
+        max_length=20,
+        unique=True,
+        help_text=_("Mã đơn vị hành chính theo Tổng cục Thống kê; thêm hậu tố năm khi đơn vị mới dùng lại mã cũ."),
+    )
+    name = models.CharField(_("tên"), max_length=200)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    level_rank = models.PositiveSmallIntegerField(editable=False, default=0)
+    kind = models.CharField(_("loại"), max_length=30, help_text=_("Ví dụ: tỉnh, huyện, xã, thị trấn, phường, đặc khu."))
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["level_rank", "code"]
+        constraints = [
+            models.CheckConstraint(
+                name="unit_valid_range",
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_from__lte=models.F("valid_to")),
+                violation_error_message=_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."),
+            ),
+            models.CheckConstraint(name="unit_level_known", condition=Q(level__in=Level.values)),
+        ]
+
+    LEVEL_RANKS = {Level.PROVINCE: 1, Level.DISTRICT: 2, Level.COMMUNE: 3}
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        self.level_rank = self.LEVEL_RANKS.get(self.level, 0)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValidationError({"valid_to": _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")})
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": _("Một đơn vị không thể là cấp trên của chính nó.")})
+            if self.LEVEL_RANKS.get(self.parent.level, 0) >= self.LEVEL_RANKS.get(self.level, 0):
+                raise ValidationError({"parent": _("Đơn vị cấp trên phải ở cấp cao hơn.")})
+
+    def is_valid_on(self, day):
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
+
+    def ancestors(self):
+        """This unit's parents, nearest first (the tree is at most a few levels deep)."""
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class UnitSuccession(models.Model):
+    predecessor = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị trước"), on_delete=models.PROTECT, related_name="successions_out"
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị kế thừa"), on_delete=models.PROTECT, related_name="successions_in"
+    )
+    effective_on = models.DateField(_("ngày có hiệu lực"))
+    basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("kế thừa đơn vị")
+        verbose_name_plural = _("kế thừa đơn vị")
+        ordering = ["effective_on", "successor__code", "predecessor__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique_pair"),
+            models.CheckConstraint(name="succession_not_self", condition=~Q(predecessor=models.F("successor"))),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor.code} → {self.successor.code} ({self.effective_on:%d/%m/%Y})"
+
+
+DOCUMENT_TYPES = {
+    "KH": _("Kế hoạch"),
+    "BC": _("Báo cáo"),
+    "QĐ": _("Quyết định"),
+    "NQ": _("Nghị quyết"),
+    "CT": _("Chỉ thị"),
+    "TB": _("Thông báo"),
+    "HD": _("Hướng dẫn"),
+    "KL": _("Kết luận"),
+    "BB": _("Biên bản"),
+}
+
+_NUMBER_RE = re.compile(r"^\s*[0-9]+\s*/\s*(?:[0-9]{4}\s*/\s*)?([^-\s/]+)")
+
+
+class Plan(models.Model):
+    """A legal document that sets targets, cited as e.g. "Kế hoạch số 111/KH-UBND ngày 19/4/2024"."""
+
+    number = models.CharField(_("số, ký hiệu"), max_length=60, unique=True, help_text=_("Ví dụ: 111/KH-UBND"))
+    issued_on = models.DateField(_("ngày ban hành"))
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200)
+    title = models.CharField(_("trích yếu"), max_length=500)
+
+    class Meta:
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("văn bản")
+        ordering = ["-issued_on", "number"]
+
+    def __str__(self):
+        return self.citation
+
+    @property
+    def doc_type(self):
+        match = _NUMBER_RE.match(self.number)
+        if not match:
+            return ""
+        symbol = match.group(1).upper()
+        # Resolutions of the National Assembly and its Standing Committee are numbered
+        # "96/2019/QH14", "1679/NQ-UBTVQH15": the bare "QH…" symbol means a resolution.
+        return "NQ" if symbol.startswith("QH") else symbol
+
+    @property
+    def citation(self):
+        type_name = DOCUMENT_TYPES.get(self.doc_type, _("Văn bản"))
+        day = self.issued_on
+        return f"{type_name} số {self.number} ngày {day.day}/{day.month}/{day.year}"
+
+
+class SteeringCommittee(models.Model):
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=400)
+    short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="committees"
+    )
+    standing_agency = models.CharField(_("cơ quan thường trực"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("ban chỉ đạo")
+        verbose_name_plural = _("ban chỉ đạo")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class MemberRole(models.TextChoices):
+    HEAD = "head", _("Trưởng ban")
+    STANDING_DEPUTY = "standing_deputy", _("Phó Trưởng ban thường trực")
+    DEPUTY = "deputy", _("Phó Trưởng ban")
+    MEMBER = "member", _("Thành viên")
+
+
+class Member(models.Model):
+    committee = models.ForeignKey(
+        SteeringCommittee, verbose_name=_("ban chỉ đạo"), on_delete=models.CASCADE, related_name="members"
+    )
+    name = models.CharField(_("họ và tên"), max_length=200)
+    position = models.CharField(_("chức vụ"), max_length=300, blank=True)
+    role = models.CharField(_("vai trò"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("thành viên")
+        verbose_name_plural = _("thành viên")
+        ordering = ["committee", "order", "id"]
+
+    def __str__(self):
+        return f"{self.name} — {self.get_role_display()}"
+
+
+class Role(models.TextChoices):
+    ENTRY = "entry", _("Nhập số liệu")
+    REVIEW = "review", _("Duyệt số liệu")
+    VIEW = "view", _("Xem")
+    OFFICE = "office", _("Văn phòng")
+
+
+class UnitRole(models.Model):
+    """A user's role on a unit; it covers the unit's whole subtree (committees/access.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="unit_roles"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="user_roles"
+    )
+    role = models.CharField(_("vai trò"), max_length=10, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("phân quyền theo đơn vị")
+        verbose_name_plural = _("phân quyền theo đơn vị")
+        ordering = ["user__username", "unit__code", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="unitrole_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.unit.code}"

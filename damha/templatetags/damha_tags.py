@@ -1,0 +1,25 @@
+from django import template
+from django.conf import settings
+from django.utils.html import format_html
+
+from damha.assets import VENDOR_ASSETS, asset_url
+
+register = template.Library()
+
+
+@register.simple_tag
+def vendor_css(name):
+    return format_html(
+        '<link rel="stylesheet" href="{}" integrity="{}" crossorigin="anonymous">',
+        asset_url(name, settings.DAMHA_ASSETS),
+        VENDOR_ASSETS[name]["integrity"],
+    )
+
+
+@register.simple_tag
+def vendor_js(name):
+    return format_html(
+        '<script src="{}" integrity="{}" crossorigin="anonymous" defer></script>',
+        asset_url(name, settings.DAMHA_ASSETS),
+        VENDOR_ASSETS[name]["integrity"],
+    )

@@ -1,0 +1,380 @@
+"""Periods, indicators, targets, submissions and figures."""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from committees.models import AdministrativeUnit, Level, Plan, SteeringCommittee
+
+PERIOD_CODE_RE = re.compile(r"^(?P<year>[0-9]{4})(?:-H(?P<half>[12]))?$")
+
+
+def decree09_window(year, half=None):
+    """Data window of a report under Decree 09/2019/NĐ-CP (DOMAIN.md §4).
+
+    H1: 15/12 of the previous year → 14/6; H2: 15/6 → 14/12; year: 15/12 → 14/12.
+    """
+    if half == 2:
+        return datetime.date(year, 6, 15), datetime.date(year, 12, 14)
+    start = datetime.date(year - 1, 12, 15)
+    end = datetime.date(year, 6, 14) if half == 1 else datetime.date(year, 12, 14)
+    return start, end
+
+
+def parse_period_code(code):
+    """``"2024-H1"`` → ``(2024, 1)``; ``"2024"`` → ``(2024, None)``; else ValueError."""
+    match = PERIOD_CODE_RE.match(code or "")
+    if not match:
+        raise ValueError(code)
+    half = match.group("half")
+    return int(match.group("year")), int(half) if half else None
+
+
+def period_code(year, half=None):
+    return f"{year}-H{half}" if half else str(year)
+
+
+class PeriodQuerySet(models.QuerySet):
+    def halves(self):
+        return self.filter(half__isnull=False)
+
+
+class Period(models.Model):
+    code = models.CharField(_("mã kỳ"), max_length=10, unique=True, help_text=_("2024-H1, 2024-H2 hoặc 2024"))
+    year = models.PositiveSmallIntegerField(_("năm"), editable=False)
+    half = models.PositiveSmallIntegerField(_("nửa năm"), null=True, blank=True, editable=False)
+    start = models.DateField(_("từ ngày"), blank=True)
+    end = models.DateField(_("đến ngày"), blank=True)
+    deadline = models.DateField(_("hạn nhập số liệu"), null=True, blank=True)
+    is_open = models.BooleanField(_("đang mở nhập liệu"), default=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kỳ báo cáo")
+        verbose_name_plural = _("kỳ báo cáo")
+        ordering = ["year", models.F("half").asc(nulls_last=True)]
+        constraints = [
+            models.CheckConstraint(name="period_dates_ordered", condition=Q(start__lte=models.F("end"))),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        self.year, self.half = parse_period_code(self.code)
+        default_start, default_end = decree09_window(self.year, self.half)
+        self.start = self.start or default_start
+        self.end = self.end or default_end
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        try:
+            parse_period_code(self.code)
+        except ValueError:
+            raise ValidationError({"code": _("Mã kỳ phải có dạng 2024-H1, 2024-H2 hoặc 2024.")}) from None
+        if self.start and self.end and self.start > self.end:
+            raise ValidationError({"end": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+
+    @property
+    def is_half(self):
+        return self.half is not None
+
+    @property
+    def label(self):
+        if self.half == 1:
+            return _("6 tháng đầu năm %(year)s") % {"year": self.year}
+        if self.half == 2:
+            return _("6 tháng cuối năm %(year)s") % {"year": self.year}
+        return _("Năm %(year)s") % {"year": self.year}
+
+    def same_period_last_year_code(self):
+        return period_code(self.year - 1, self.half)
+
+    def contains(self, other):
+        return self.start <= other.start and other.end <= self.end
+
+    def deadline_passed(self, today=None):
+        today = today or datetime.date.today()
+        return self.deadline is not None and today > self.deadline
+
+
+class IndicatorKind(models.TextChoices):
+    COUNT = "count", _("Số lượng")
+    RATE = "rate", _("Tỷ lệ")
+    YES_NO = "yes_no", _("Có/Không")
+    STATUS = "status", _("Trạng thái (theo tiêu chí)")
+
+
+class OverTime(models.TextChoices):
+    SUM = "sum", _("Cộng dồn các kỳ")
+    LAST = "last", _("Lấy kỳ gần nhất")
+
+
+class Comparison(models.TextChoices):
+    AT_LEAST = "at_least", _("Tối thiểu")
+    AT_MOST = "at_most", _("Tối đa")
+    REDUCE_BY = "reduce_by", _("Giảm ít nhất (so với cùng kỳ)")
+    REDUCE_BY_PERCENT = "reduce_by_percent", _("Giảm ít nhất % (so với cùng kỳ)")
+
+
+ENTERED_KINDS = (IndicatorKind.COUNT, IndicatorKind.YES_NO)
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def entered(self):
+        return self.filter(kind__in=ENTERED_KINDS)
+
+    def for_display(self):
+        return self.select_related("committee", "plan", "numerator", "denominator").order_by(
+            "committee__code", "section", "order", "code"
+        )
+
+
+class Indicator(models.Model):
+    code = models.CharField(_("mã chỉ tiêu"), max_length=40, unique=True)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=400)
+    measure = models.CharField(_("đơn vị tính"), max_length=40, help_text=_("Ví dụ: vụ, người, điểm, %"))
+    kind = models.CharField(_("loại"), max_length=10, choices=IndicatorKind.choices)
+    entry_level = models.CharField(_("cấp nhập liệu"), max_length=10, choices=Level.choices)
+    over_time = models.CharField(_("cộng theo thời gian"), max_length=4, choices=OverTime.choices, default=OverTime.SUM)
+    committee = models.ForeignKey(
+        SteeringCommittee,
+        verbose_name=_("ban chỉ đạo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+    )
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("văn bản"), null=True, blank=True, on_delete=models.PROTECT, related_name="indicators"
+    )
+    numerator = models.ForeignKey(
+        "self", verbose_name=_("tử số"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    denominator = models.ForeignKey(
+        "self", verbose_name=_("mẫu số"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    section = models.CharField(_("mục báo cáo"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["section", "order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                name="indicator_rate_has_parts",
+                condition=~Q(kind="rate") | (Q(numerator__isnull=False) & Q(denominator__isnull=False)),
+                violation_error_message=_("Chỉ tiêu tỷ lệ phải có tử số và mẫu số."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_entered(self):
+        return self.kind in ENTERED_KINDS
+
+    def clean(self):
+        if self.kind == IndicatorKind.RATE:
+            errors = {}
+            if not self.numerator_id:
+                errors["numerator"] = _("Chỉ tiêu tỷ lệ phải có tử số.")
+            if not self.denominator_id:
+                errors["denominator"] = _("Chỉ tiêu tỷ lệ phải có mẫu số.")
+            if errors:
+                raise ValidationError(errors)
+
+
+class Criterion(models.Model):
+    """One condition of a status indicator, e.g. "hotspots at most 0"."""
+
+    status = models.ForeignKey(
+        Indicator,
+        verbose_name=_("chỉ tiêu trạng thái"),
+        on_delete=models.CASCADE,
+        related_name="criteria",
+        limit_choices_to={"kind": IndicatorKind.STATUS},
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("chỉ tiêu điều kiện"),
+        on_delete=models.PROTECT,
+        related_name="used_in_criteria",
+        limit_choices_to={"kind__in": ENTERED_KINDS},
+    )
+    comparison = models.CharField(
+        _("so sánh"),
+        max_length=10,
+        choices=[(Comparison.AT_LEAST, Comparison.AT_LEAST.label), (Comparison.AT_MOST, Comparison.AT_MOST.label)],
+    )
+    value = models.DecimalField(_("ngưỡng"), max_digits=14, decimal_places=2)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = _("tiêu chí")
+        ordering = ["status", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["status", "indicator"], name="criterion_unique"),
+            models.CheckConstraint(name="criterion_comparison", condition=Q(comparison__in=["at_least", "at_most"])),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.get_comparison_display()} {self.value:g}"
+
+    def holds(self, value):
+        if value is None:
+            return False
+        return value >= self.value if self.comparison == Comparison.AT_LEAST else value <= self.value
+
+
+class Target(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="targets"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="targets"
+    )
+    period = models.ForeignKey(Period, verbose_name=_("kỳ"), on_delete=models.PROTECT, related_name="targets")
+    comparison = models.CharField(_("so sánh"), max_length=20, choices=Comparison.choices)
+    value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=2)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("văn bản giao"), null=True, blank=True, on_delete=models.PROTECT, related_name="targets"
+    )
+
+    class Meta:
+        verbose_name = _("chỉ tiêu được giao")
+        verbose_name_plural = _("chỉ tiêu được giao")
+        ordering = ["period__year", "unit__code", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "unit", "period"], name="target_unique"),
+            models.CheckConstraint(name="target_value_nonnegative", condition=Q(value__gte=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} · {self.unit.code} · {self.period.code}: {self.get_comparison_display()} {self.value:g}"
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Nháp")
+    SUBMITTED = "submitted", _("Đã gửi")
+    APPROVED = "approved", _("Đã duyệt")
+    RETURNED = "returned", _("Bị trả lại")
+
+
+COUNTED_STATUSES = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def counted(self):
+        """Submissions whose figures count in the roll-up (submitted or approved)."""
+        return self.filter(status__in=COUNTED_STATUSES)
+
+
+class Submission(models.Model):
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    period = models.ForeignKey(Period, verbose_name=_("kỳ"), on_delete=models.PROTECT, related_name="submissions")
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("báo cáo số liệu")
+        verbose_name_plural = _("báo cáo số liệu")
+        ordering = ["period__year", "period__half", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="submission_unique_unit_period"),
+            models.CheckConstraint(name="submission_status_known", condition=Q(status__in=SubmissionStatus.values)),
+        ]
+        indexes = [
+            # The roll-up joins submissions by period and status, then by unit.
+            models.Index(fields=["period", "status", "unit"], name="submission_rollup_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} · {self.period.code} · {self.get_status_display()}"
+
+    @property
+    def is_locked(self):
+        return self.status == SubmissionStatus.APPROVED
+
+
+class Figure(models.Model):
+    """One entered value. Only counts and yes/no are entered, so values are whole numbers."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="figures"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT, related_name="figures"
+    )
+    value = models.BigIntegerField(_("giá trị"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("số liệu")
+        verbose_name_plural = _("số liệu")
+        ordering = ["submission", "indicator__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "indicator"], name="figure_unique"),
+            models.CheckConstraint(
+                name="figure_value_nonnegative",
+                condition=Q(value__isnull=True) | Q(value__gte=0),
+                violation_error_message=_("Số liệu không được âm."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} = {self.value}"
+
+    def clean(self):
+        is_yes_no = self.indicator_id and self.indicator.kind == IndicatorKind.YES_NO
+        if is_yes_no and self.value not in (None, 0, 1):
+            raise ValidationError({"value": _("Chỉ tiêu có/không chỉ nhận 0 (không) hoặc 1 (có).")})
