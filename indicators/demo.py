@@ -44,8 +44,8 @@ from .models import (
 DEMO_PASSWORD = "damha2024"  # noqa: S105 - documented demo-only password
 SAMPLE_NOTE = "Dữ liệu mẫu (minh họa)"
 
-PROVINCE = ("22", "Quảng Ninh", "tỉnh")
-DISTRICT = ("200", "Đầm Hà", "huyện")
+PROVINCE = ("22", "Tỉnh Quảng Ninh", "tỉnh")
+DISTRICT = ("200", "Huyện Đầm Hà", "huyện")
 COMMUNES = [
     ("06895", "Thị trấn Đầm Hà", "thị trấn"),
     ("06898", "Xã Quảng Lâm", "xã"),
