@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from committees.access import get_unit_for
 from indicators import rollup
-from indicators.models import Period
+from indicators.models import Criterion, IndicatorKind, Period
 
 from . import wording
 from .exports import dashboard_workbook
@@ -67,6 +67,43 @@ def grouped(progress):
     return groups
 
 
+def checklists(progress):
+    """For each status indicator: which criterion holds in which child unit (one query).
+
+    Built from the roll-up's own rows: a criterion indicator's child values are the
+    children's figures, so the checklist cannot disagree with the status count.
+    """
+    status_rows = [r for r in progress.rows if r.indicator.kind == IndicatorKind.STATUS and r.children]
+    if not status_rows:
+        return []
+    rows_by_id = {r.indicator.pk: r for r in progress.rows}
+    criteria = Criterion.objects.filter(status__in=[r.indicator for r in status_rows]).select_related("indicator")
+    by_status = {}
+    for criterion in criteria:
+        by_status.setdefault(criterion.status_id, []).append(criterion)
+    lists = []
+    for row in status_rows:
+        conditions = by_status.get(row.indicator.pk, [])
+        units = []
+        for position, child in enumerate(row.children):
+            if child.unit.level != row.indicator.entry_level:
+                continue
+            cells = []
+            for criterion in conditions:
+                source = rows_by_id.get(criterion.indicator_id)
+                value = source.children[position].actual if source else None
+                cells.append(
+                    {
+                        "value": wording.with_measure(value, criterion.indicator, child.unit),
+                        "holds": criterion.holds(value),
+                    }
+                )
+            units.append({"unit": child.unit, "cells": cells, "met": child.actual})
+        if units:
+            lists.append({"indicator": row.indicator, "criteria": conditions, "units": units})
+    return lists
+
+
 def chart_data(progress, trend_periods, trend_values):
     """What static/js/dashboard.js draws: per indicator, children bars and a trend line."""
     charts = []
@@ -111,6 +148,7 @@ def dashboard(request, unit_code, period_code):
         "ancestors": unit.ancestors()[::-1],
         "periods": Period.objects.order_by("-year", "half"),
         "charts": chart_data(progress, trend_periods, trend_values),
+        "checklists": checklists(progress),
         "achieved": sum(1 for r in progress.rows if r.status == rollup.ACHIEVED),
         "with_target": sum(1 for r in progress.rows if r.status != rollup.NO_TARGET),
     }
