@@ -177,7 +177,9 @@ def record_change(
     if effective_on is None:
         raise UnitChangeError([_("Cần ngày có hiệu lực.")])
     codes = [c.strip() for c in predecessor_codes if c and c.strip()]
-    units = list(AdministrativeUnit.objects.select_for_update().filter(code__in=codes).select_related("parent"))
+    units = list(
+        AdministrativeUnit.objects.select_for_update(of=("self",)).filter(code__in=codes).select_related("parent")
+    )
     found = {u.code for u in units}
     errors += [_("Không có đơn vị mã %(code)s.") % {"code": c} for c in codes if c not in found]
     if len(set(codes)) != len(codes):
