@@ -24,7 +24,7 @@ VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # (user, [paths]) — every page reachable by that demo user in the main journeys.
 PAGES = {
     None: ["/accounts/login/"],
-    "lanhdao": ["/dashboard/200/2024-H1/", "/dashboard/06913/2024-H1/", "/dashboard/200/2024-H2/"],
+    "lanhdao": ["/help/", "/dashboard/200/2024-H1/", "/dashboard/06913/2024-H1/", "/dashboard/200/2024-H2/"],
     "admin": ["/units/change/", "/dashboard/22/2025-H2/"],
 }
 
