@@ -128,7 +128,7 @@ def chart_data(progress, trend_periods, trend_values):
         )
     return {
         "charts": charts,
-        "labels": {"value": _("Kết quả"), "target": _("Chỉ tiêu"), "trend": _("Xu hướng theo kỳ")},
+        "labels": {"value": _("Kết quả"), "target": _("Chỉ tiêu giao"), "trend": _("Xu hướng theo kỳ")},
     }
 
 
