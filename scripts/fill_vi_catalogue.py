@@ -10,6 +10,7 @@ nothing.
 Usage: python scripts/fill_vi_catalogue.py [locale/vi/LC_MESSAGES/django.po ...]
 """
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -55,6 +56,8 @@ def fill(path):
         if before != (entry.msgstr, dict(entry.msgstr_plural), list(entry.flags), entry.previous_msgid):
             changed += 1
     catalogue.save(str(path))
+    # Rewrap the way gettext does, so msgmerge's next pass leaves the file unchanged.
+    subprocess.run(["msgcat", "--output-file", str(path), str(path)], check=True)  # noqa: S603, S607 - fixed gettext command on our own file
     return changed
 
 
