@@ -152,6 +152,22 @@ def test_drill_down_links_and_commune_page(demo, as_user):
     assert "1/1 đơn vị đã gửi, 1 đã duyệt" in text(commune)
 
 
+def test_breadcrumbs_link_only_units_in_scope(demo, as_user):
+    def crumbs(username, unit_code):
+        page = as_user(username).get(dashboard_url(unit_code, "2024-H1")).content.decode()
+        trail = re.search(r'<ol class="breadcrumb">(.*?)</ol>', page, flags=re.S).group(1)
+        return re.findall(r'<li class="breadcrumb-item[^"]*"[^>]*>\s*(.*?)\s*</li>', trail, flags=re.S)
+
+    # The leader's scope is district 200: the province is named, not linked (it would be 403).
+    assert crumbs("lanhdao", "06913") == [
+        "Tỉnh Quảng Ninh",
+        '<a href="/dashboard/200/2024-H1/">Huyện Đầm Hà</a>',
+        "Xã Quảng Tân",
+    ]
+    assert crumbs("admin", "200") == ['<a href="/dashboard/22/2024-H1/">Tỉnh Quảng Ninh</a>', "Huyện Đầm Hà"]
+    assert crumbs("congan.quangtan", "06913") == ["Tỉnh Quảng Ninh", "Huyện Đầm Hà", "Xã Quảng Tân"]
+
+
 def test_chart_data_goes_through_json_script_only(demo_page):
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", demo_page, flags=re.S)
     inline = [attrs for attrs, body in scripts if body.strip() and 'type="application/json"' not in attrs]
