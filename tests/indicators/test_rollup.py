@@ -495,6 +495,16 @@ def test_applicable_target_own_period_beats_the_year(district):
     assert (r.cumulative, r.status, r.percent) == (3, "achieved", pytest.approx(150))
 
 
+def test_at_least_target_of_the_period_itself_is_not_achieved_rather_than_in_progress(district):
+    vu = f.indicator("VU")
+    f.target(vu, unit("C1"), Period.objects.get(code="2024-H1"), "at_least", 5)
+    f.submission(unit("C1"), Period.objects.get(code="2024-H1"), SUBMITTED, VU=3)
+
+    r = row(progress(unit("C1"), "2024-H1"), "VU")
+    # 3 < 5 and the target's period ends with P (no time left) → not_achieved; 60 %.
+    assert (r.status, r.percent) == ("not_achieved", pytest.approx(60))
+
+
 def test_half_target_never_applies_to_the_year_nor_to_the_other_half(district):
     vu = f.indicator("VU")
     f.target(vu, unit("C1"), Period.objects.get(code="2024-H1"), "at_least", 2)
