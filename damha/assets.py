@@ -31,4 +31,8 @@ def asset_url(name, mode):
     asset = VENDOR_ASSETS[name]
     if mode == "local":
         return static("vendor/" + asset["path"])
-    return CDN_BASE + asset["package"] + "/" + asset["path"]
+    # ``path`` is relative to node_modules and so starts with the package's name; the
+    # CDN addresses files inside the package: /npm/chart.js@4.6.1/dist/chart.umd.min.js.
+    name = asset["package"].rsplit("@", 1)[0]
+    inside = asset["path"].removeprefix(name + "/")
+    return CDN_BASE + asset["package"] + "/" + inside
