@@ -2,11 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from committees.access import navigation_for, scope_roots
 from committees.models import Role
 from indicators.models import Period
+
+from .security import log_refused
 
 
 @login_required
@@ -41,3 +44,9 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def permission_denied(request, exception):
+    """403 with the reason the access helper gave (templates/403.html), logged."""
+    log_refused(request, str(exception) or exception.__class__.__name__)
+    return defaults.permission_denied(request, exception)
