@@ -166,7 +166,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -183,13 +183,26 @@ STORAGES = {
 # node_modules, served by whitenoise; `make assets`).
 DAMHA_ASSETS = env_choice("DAMHA_ASSETS", ("cdn", "local"), "cdn")
 if DAMHA_ASSETS == "local":
-    STATICFILES_DIRS.append(("vendor", BASE_DIR / "node_modules"))
+    # Only the two packages' dist folders: collecting (and compressing) all of
+    # node_modules took minutes and ~130 MB in production (docs/deployment.md).
+    STATICFILES_DIRS += [
+        (f"vendor/{package}/dist", BASE_DIR / "node_modules" / package / "dist")
+        for package in ("bootstrap", "chart.js")
+    ]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "bcd-damha@localhost")
+# The SMTP relay for reminders (docs/deployment.md); unused by the console backend.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# The public address of the site, for links in e-mails (e.g. https://bcd.damha.example).
+DAMHA_SITE_URL = os.environ.get("DAMHA_SITE_URL", "")
 
 # Logins, lockouts and refused accesses go to "damha.security" (docs/security.md);
 # Django's own security events (CSRF failures, bad Host headers) to "django.security".

@@ -38,10 +38,11 @@ def test_pages_break_no_csp_rule(login, demo_server, page, csp_violations, usern
         response = page.goto(f"{demo_server.url}{path}")
         assert response.status == 200, path
         assert "'unsafe-inline'" not in response.headers["content-security-policy"].split("script-src")[1].split(";")[0]
-        page.wait_for_load_state("networkidle")
+        # "load": every script and stylesheet was fetched and ran (or was blocked).
+        page.wait_for_load_state("load")
     if username == "lanhdao":
         page.goto(f"{demo_server.url}/dashboard/200/2024-H1/")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
         # Chart.js ran (a script from our own origin) and drew on its canvas.
         expect(page.locator("#chart-children")).to_be_visible()
         assert page.evaluate("document.getElementById('chart-children').width") > 0
