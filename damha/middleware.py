@@ -4,7 +4,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.utils import translation
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
+
+from .security import log
 
 
 class CookieOnlyLocaleMiddleware:
@@ -59,19 +61,12 @@ class SessionLifetimeMiddleware:
         return response
 
     def _expire(self, request):
-        from .security import log
-
         log.info(
             "session ended user=%s after %s s since login", request.user.get_username(), settings.DAMHA_SESSION_MAX_AGE
         )
         logout(request)
-        hours = settings.DAMHA_SESSION_MAX_AGE // 3600
         messages.warning(
             request,
-            ngettext(
-                "Phiên làm việc đã hết hạn (tối đa %(hours)d giờ kể từ khi đăng nhập). Vui lòng đăng nhập lại.",
-                "Phiên làm việc đã hết hạn (tối đa %(hours)d giờ kể từ khi đăng nhập). Vui lòng đăng nhập lại.",
-                hours,
-            )
-            % {"hours": hours},
+            _("Phiên làm việc đã hết hạn (tối đa %(hours)d giờ kể từ khi đăng nhập). Vui lòng đăng nhập lại.")
+            % {"hours": settings.DAMHA_SESSION_MAX_AGE // 3600},
         )
