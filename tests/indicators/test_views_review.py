@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators import services
-from indicators.models import Figure, Period, Submission, SubmissionStatus
+from indicators.models import Period, Submission, SubmissionStatus
 from tests import factories as f
 
 S = SubmissionStatus
@@ -197,9 +197,7 @@ def test_returned_reason_reaches_the_officer(client_for, submitted):
 
 def test_approving_a_draft_is_refused_with_a_message(world, client_for):
     draft = f.submission(world.a, world.h2, status=S.DRAFT, VU=1)
-    response = client_for("reviewer").post(
-        _submission_url("approve"), {"approve-version": draft.version}, follow=True
-    )
+    response = client_for("reviewer").post(_submission_url("approve"), {"approve-version": draft.version}, follow=True)
     assert "Không thể duyệt: báo cáo đang là bản nháp, đơn vị chưa gửi." in _text(response)
     draft.refresh_from_db()
     assert draft.status == S.DRAFT
