@@ -13,6 +13,7 @@ import csv
 import dataclasses
 import io
 import re
+import zipfile
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -95,7 +96,7 @@ def read_rows(data, filename):
     if name.endswith(".xlsx"):
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, TypeError, ValueError) as exc:
             raise FiguresFileError(
                 [RowError(1, _("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": exc})]
             ) from None
