@@ -557,13 +557,20 @@ def timeline(submission):
     for record in records.order_by("history_date", "history_id"):
         status_label = S(record.status).label
         if previous is None or previous.status != record.status:
-            detail = record.return_reason if record.status == S.RETURNED else ""
+            detail = ""
+            title = record.history_change_reason or ""
+            if previous is None:
+                title = _("Tạo báo cáo")
+            elif record.status == S.RETURNED:
+                # The reason goes in the detail line, whole (the change reason is cut at 100).
+                title = _("Mở lại") if previous.status == S.APPROVED else _("Trả lại")
+                detail = record.return_reason
             events.append(
                 Event(
                     when=record.history_date,
                     who=_display_user(record.history_user),
                     kind="status",
-                    title=record.history_change_reason or _("Tạo báo cáo"),
+                    title=title,
                     old=S(previous.status).label if previous else "",
                     new=status_label,
                     detail=detail,

@@ -396,11 +396,24 @@ def test_timeline_lists_status_changes_with_reasons_and_figure_changes(world):
         ("status", "Duyệt", "Đã gửi", "Đã duyệt", "", "Công an huyện"),
         ("figure", "Số vụ phạm tội", "3", "4", "", "Công an Quảng Tân"),
         ("status", "Gửi báo cáo", "Bị trả lại", "Đã gửi", "", "Công an Quảng Tân"),
-        ("status", "Trả lại: Kiểm tra lại số vụ", "Đã gửi", "Bị trả lại", "Kiểm tra lại số vụ", "Công an huyện"),
+        ("status", "Trả lại", "Đã gửi", "Bị trả lại", "Kiểm tra lại số vụ", "Công an huyện"),
         ("figure", "Số vụ phạm tội", "", "3", "", "Công an Quảng Tân"),
         ("status", "Gửi báo cáo", "Nháp", "Đã gửi", "", "Công an Quảng Tân"),
-        ("status", "Gửi báo cáo", "", "Nháp", "", "Công an Quảng Tân"),
+        ("status", "Tạo báo cáo", "", "Nháp", "", "Công an Quảng Tân"),
     ]
+
+
+def test_timeline_names_a_reopening(world):
+    submission = _save(world, world.officer_a, submit=True, VU=3)
+    services.approve(user=world.reviewer, submission=submission)
+    services.reopen(user=world.reviewer, submission=submission, reason="Bổ sung vụ án tháng 12")
+    event = services.timeline(submission)[0]
+    assert (event.title, event.old, event.new, event.detail) == (
+        "Mở lại",
+        "Đã duyệt",
+        "Bị trả lại",
+        "Bổ sung vụ án tháng 12",
+    )
 
 
 def test_update_period_only_by_review_or_office(world):

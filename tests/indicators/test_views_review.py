@@ -127,7 +127,7 @@ def test_submission_page_shows_figures_computed_values_and_history(world, client
     assert "25,0%" in text  # LAMRO 1 / VU 4
     assert "Số vụ phạm tội: 2 → <strong>4</strong>" in text
     assert "Ghi chú: Bổ sung 2 vụ" in text
-    assert "Trả lại: Số vụ chưa khớp</strong>: Đã gửi → Bị trả lại" in text
+    assert "Trả lại</strong>: Đã gửi → Bị trả lại" in text
     assert "Lý do: Số vụ chưa khớp" in text
     assert "Lịch sử chỉ để xem, không sửa được." in text
     history = text.split('id="history"')[1].split("</section>")[0]
