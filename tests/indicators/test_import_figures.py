@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import ManagementUtility, call_command
+from django.core.management import base as base_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -241,7 +242,9 @@ def test_xlsx_rows_are_numbered_as_the_spreadsheet_shows_them(world, tmp_path):
     ]
 
 
-def test_the_command_exits_non_zero_and_prints_every_error(world, tmp_path, capsys):
+def test_the_command_exits_non_zero_and_prints_every_error(world, tmp_path, capsys, monkeypatch):
+    # run_from_argv closes every connection when it ends, the test database's included.
+    monkeypatch.setattr(base_command.connections, "close_all", lambda: None)
     path = _write(tmp_path, f"{HEADER}\n06913,VU,2024-H2,-1,\n06913,QL,2024-H2,3,\n")
     with pytest.raises(SystemExit) as exited:
         ManagementUtility(["manage.py", "import_figures", str(path), "--user", "reviewer"]).execute()
