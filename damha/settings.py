@@ -175,6 +175,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "bcd-damha@localhost")
+# Public address of the site, e.g. https://bcd.damha.gov.vn: `send_reminders` (run by cron,
+# without a request) puts a link to the entry page in its e-mails when this is set.
+DAMHA_SITE_URL = os.environ.get("DAMHA_SITE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

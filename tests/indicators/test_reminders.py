@@ -105,3 +105,11 @@ def test_units_not_submitted_within_a_root(world):
     f.unit("07000", parent=other_district)
     codes = [unit.code for unit in services.units_not_submitted(period=world.h2, root=world.district)]
     assert codes == ["200", "06913", "06916"]
+
+
+def test_the_email_links_to_the_entry_page_when_the_site_address_is_set(world, settings):
+    settings.DAMHA_SITE_URL = "https://bcd.damha.example"
+    _deadline_in(world, 1)
+    _run()
+    body = next(m.body for m in mail.outbox if m.to == ["officer_a@damha.example"])
+    assert "Nhập và gửi báo cáo tại: https://bcd.damha.example/entry/06913/2024-H2/" in body

@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         days = options["days"]
-        site = getattr(settings, "DAMHA_SITE_URL", "").rstrip("/")
+        site = settings.DAMHA_SITE_URL
         sent = 0
         for period in Period.objects.halves().filter(is_open=True, deadline__isnull=False):
             if not services.reminder_due(period, days):
