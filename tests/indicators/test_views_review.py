@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -301,3 +302,28 @@ def test_periods_page_refuses_a_bad_date(world, client_for):
     period = Period.objects.get(code="2024-H2")
     assert (period.is_open, period.deadline) == (True, world.h2.deadline)
     assert "Nhập một ngày hợp lệ." in _text(response)
+
+
+def test_the_demo_offers_every_step_of_2024_h2(demo, client):
+    """Point 10: the demo's open period has a unit not started, drafts, submitted and approved ones."""
+    users = get_user_model().objects
+    client.force_login(users.get(username="duyet"))
+    text = _text(client.get(_review_url()))
+    states = dict(re.findall(r'data-unit="(\w+)".*?review-state">([^<]+)<', text))
+    assert states == {
+        "200": "Chưa nhập",
+        "06895": "Đã gửi",
+        "06898": "Đã gửi",
+        "06901": "Đã gửi",
+        "06904": "Đã duyệt",
+        "06910": "Đã gửi",
+        "06913": "Chưa nhập",
+        "06916": "Nháp",
+        "06917": "Nháp",
+        "06919": "Đã gửi",
+    }
+    client.force_login(users.get(username="congan.quangtan"))
+    assert 'name="v_TTXH_VU"' in _text(client.get(reverse("indicators:entry", args=["06913", "2024-H2"])))
+    client.force_login(users.get(username="congan.damha"))
+    assert 'name="v_TTXH_VU" value="1"' in _text(client.get(reverse("indicators:entry", args=["06916", "2024-H2"])))
+    assert users.get(username="congan.quangtan").email == "congan.quangtan@damha.example"
