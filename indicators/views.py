@@ -4,6 +4,8 @@ Every view fetches its unit through ``committees.access`` (404 for an unknown un
 outside the user's scope) and changes data only through ``indicators.services``.
 """
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -81,7 +83,18 @@ def _computed(level, values):
         held = None
         if values:
             held = all(criterion.holds(values.get(criterion.indicator_id)) for criterion in criteria)
-        rows.append({"indicator": indicator, "value": held, "kind": "status", "criteria": criteria})
+        rows.append(
+            {
+                "indicator": indicator,
+                "value": held,
+                "kind": "status",
+                "criteria": criteria,
+                # For static/js/entry.js, which re-judges the status as the officer types.
+                "criteria_json": json.dumps(
+                    [{"code": c.indicator.code, "comparison": c.comparison, "value": float(c.value)} for c in criteria]
+                ),
+            }
+        )
     return rows
 
 

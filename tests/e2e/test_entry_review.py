@@ -54,6 +54,7 @@ def test_officer_submits_reviewer_returns_officer_corrects_reviewer_approves(pag
         page.fill(f"input[name=v_{code}]", value)
     page.select_option("select[name=v_MT_QL_DAYDU]", "1")
     expect(page.locator("[data-rate-numerator=TTXH_LAMRO] .computed-value")).to_have_text("50,0%")
+    expect(page.locator("[data-status-criteria] .computed-value")).to_have_text("Đạt")  # no hotspot, all managed
     expect(page.locator("input[name=v_TTXH_VU]")).to_have_attribute("inputmode", "numeric")
     _shot(page, screenshot, "entry-1-filled-375")
     _click_and_load(page, "button", "Gửi báo cáo")
