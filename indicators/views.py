@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from committees import access
@@ -28,7 +29,7 @@ S = SubmissionStatus
 
 # Review-page state of a unit that has no submission yet.
 NOT_STARTED = "not_started"
-STATE_LABELS = {NOT_STARTED: _("Chưa nhập"), **dict(SubmissionStatus.choices)}
+STATE_LABELS = {NOT_STARTED: gettext_lazy("Chưa nhập"), **dict(SubmissionStatus.choices)}
 STATE_BADGES = {
     NOT_STARTED: "text-bg-secondary",
     S.DRAFT: "text-bg-light border",
