@@ -202,7 +202,7 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 # The public address of the site, for links in e-mails (e.g. https://bcd.damha.example).
-DAMHA_SITE_URL = os.environ.get("DAMHA_SITE_URL", "")
+DAMHA_SITE_URL = os.environ.get("DAMHA_SITE_URL", "").rstrip("/")
 
 # Logins, lockouts and refused accesses go to "damha.security" (docs/security.md);
 # Django's own security events (CSRF failures, bad Host headers) to "django.security".
