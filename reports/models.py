@@ -5,6 +5,9 @@ says (texts and tables) as a JSON ``snapshot`` with the SHA-256 of its canonical
 a printed report never changes afterwards (reports/documents.py, reports/services.py).
 """
 
+import re
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -128,5 +131,8 @@ class ReportDocument(models.Model):
         return self.status == ReportStatus.FINAL
 
     def filename(self, extension):
-        slug = (self.number or f"du-thao-{self.pk}").replace("/", "-")
+        """An ASCII file name ("bao-cao-15-BC-BCD-v1.pdf") that every browser and mail client keeps."""
+        number = (self.number or f"du-thao-{self.pk}").replace("Đ", "D").replace("đ", "d")
+        ascii_number = unicodedata.normalize("NFKD", number).encode("ascii", "ignore").decode()
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_number).strip("-")
         return f"bao-cao-{slug}-v{self.version}.{extension}"
