@@ -6,6 +6,7 @@ committees/access.py before these are called.
 """
 
 import datetime
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -82,21 +83,34 @@ def _signer(committee):
 
 
 def _draft_results(report):
+    """Section II: one sentence per roll-up row, then how the last meeting's conclusions went
+    (in a sentence; the full list is the appendix's second table)."""
     progress = documents.report_progress(report)
     lines = documents.result_sentences(progress)
     previous = documents.previous_meeting(report)
-    if previous is not None:
-        rows = documents.conclusion_rows(previous, datetime.date.today())
-        if rows:
-            lines.append(
-                _("Thực hiện kết luận của %(meeting)s ngày %(day)s:")
-                % {
-                    "meeting": previous.title[:1].lower() + previous.title[1:],
-                    "day": previous.held_on.strftime("%d/%m/%Y"),
-                }
-            )
-            for row in rows:
-                lines.append(f"- {row['text']} ({row['owner']}): {row['status_label']}.")
+    rows = documents.conclusion_rows(previous, datetime.date.today()) if previous else []
+    if rows:
+        counts = Counter(row["status"] for row in rows)
+        parts = [
+            _("%(done)d/%(total)d kết luận đã hoàn thành") % {"done": counts["done"], "total": len(rows)},
+            *(
+                label % {"count": counts[key]}
+                for key, label in (
+                    ("in_progress", _("%(count)d đang thực hiện")),
+                    ("not_started", _("%(count)d chưa thực hiện")),
+                    ("overdue", _("%(count)d quá hạn")),
+                )
+                if counts[key]
+            ),
+        ]
+        lines.append(
+            _("- Thực hiện kết luận của %(meeting)s ngày %(day)s: %(parts)s (chi tiết tại phụ lục).")
+            % {
+                "meeting": previous.title[:1].lower() + previous.title[1:],
+                "day": previous.held_on.strftime("%d/%m/%Y"),
+                "parts": ", ".join(parts),
+            }
+        )
     return "\n".join(lines)
 
 
