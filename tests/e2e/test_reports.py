@@ -63,7 +63,8 @@ def test_office_creates_edits_finalises_and_downloads_the_h2_report(login, demo_
         sizes[extension] = target.stat().st_size
         response = page.request.get(f"{demo_server.url}/reports/{report.pk}.{extension}")
         assert response.headers["content-type"] == content_type
-        assert len(response.body()) == sizes[extension] or extension == "pdf"  # a PDF embeds its creation time
+        # PDF and XLSX embed their creation time, so the two copies may differ by a few bytes.
+        assert abs(len(response.body()) - sizes[extension]) < 100
     assert sizes["pdf"] > 20_000 and sizes["docx"] > 20_000 and sizes["xlsx"] > 5_000, sizes
 
     text = subprocess.run(

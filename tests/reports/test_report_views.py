@@ -300,3 +300,17 @@ def test_meeting_list_query_count_is_constant(client, cast, report_demo_data, dj
     c = _client(client, get_user_model().objects.get(username="lanhdao"))
     with django_assert_num_queries(len(one.captured_queries)):
         assert len(c.get("/meetings/").context["meetings"]) == 10
+
+
+def test_admin_shows_a_final_report_read_only(client, cast, report):
+    response = _client(client, cast["admin"]).get(f"/admin/reports/reportdocument/{report.pk}/change/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="subject"' not in html and 'name="results"' not in html
+    assert report.content_hash in html
+
+
+def test_admin_edits_a_draft(client, cast, draft):
+    response = _client(client, cast["admin"]).get(f"/admin/reports/reportdocument/{draft.pk}/change/")
+    assert response.status_code == 200
+    assert 'name="subject"' in response.content.decode()
