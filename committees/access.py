@@ -181,16 +181,6 @@ def can_reopen(user, unit):
     return has_role(user, unit, REOPEN_ROLES)
 
 
-def holds_any(user, roles):
-    """True when the user holds one of ``roles`` on at least one unit (or is a superuser)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    wanted = set(roles)
-    return any(held & wanted for held in _roles(user).values())
-
-
 def can_manage_periods(user):
     """Periods (open/closed, deadline) are managed by review and office users."""
     return holds_any(user, REOPEN_ROLES)
