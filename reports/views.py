@@ -136,8 +136,11 @@ def chart_data(progress, trend_periods, trend_values):
 def dashboard(request, unit_code, period_code):
     unit, period = unit_and_period(request.user, unit_code, period_code)
     progress = rollup.progress(unit, period)
-    trend_periods = list(Period.objects.halves().filter(end__lte=period.end).order_by("-year", "-half"))
-    trend_periods = trend_periods[:TREND_HALVES][::-1]
+    # One query for the period switcher and the trend (the halves up to this period).
+    periods = list(Period.objects.order_by("-year", "half"))
+    trend_periods = sorted(
+        (p for p in periods if p.half is not None and p.end <= period.end), key=lambda p: (p.year, p.half)
+    )[-TREND_HALVES:]
     trend_values = rollup.series(unit, trend_periods, [r.indicator for r in progress.rows])
     context = {
         "unit": unit,
@@ -146,7 +149,7 @@ def dashboard(request, unit_code, period_code):
         "completeness": progress.completeness,
         "groups": grouped(progress),
         "ancestors": unit.ancestors()[::-1],
-        "periods": Period.objects.order_by("-year", "half"),
+        "periods": periods,
         "charts": chart_data(progress, trend_periods, trend_values),
         "checklists": checklists(progress),
         "achieved": sum(1 for r in progress.rows if r.status == rollup.ACHIEVED),
