@@ -115,6 +115,8 @@ class Progress:
     # Units standing in for U in the same period last year when U did not exist then
     # (a commune formed by a merger is compared with the sum of its predecessors).
     last_year_predecessors: list[AdministrativeUnit] = field(default_factory=list)
+    # {indicator_id: [actual at U per half]} for the halves asked for (progress(trend=…)).
+    trend: dict = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- SQL
@@ -478,8 +480,12 @@ def relevant_at(indicator, unit):
 # ----------------------------------------------------------------- the API
 
 
-def progress(unit, period, *, indicators=None):
-    """Progress of ``unit`` in ``period`` for every indicator that has a value there."""
+def progress(unit, period, *, indicators=None, trend=()):
+    """Progress of ``unit`` in ``period`` for every indicator that has a value there.
+
+    ``trend``: half-year periods whose actual values at ``unit`` the dashboard charts;
+    computed in the same statement (``Progress.trend``, as :func:`series` would give).
+    """
     year = period.year
     periods = list(Period.objects.filter(year__in=[year, year - 1]))
     by_code = {p.code: p for p in periods}
@@ -495,7 +501,14 @@ def progress(unit, period, *, indicators=None):
     last_year_period = by_code.get(period.same_period_last_year_code())
     previous = _frame(last_year_period, by_code, year - 1)
 
-    sums = _aggregate(_roots(buckets, current, previous, chain))
+    roots = _roots(buckets, current, previous, chain)
+    # A trend half where U is valid has the roots {(half, U, U)}, in the statement already
+    # or added here; where U is not valid the trend has no value (unlike last year's
+    # column, which follows predecessors), so those halves are left out.
+    trend = [p for p in trend if p.half is not None]
+    charted = {p.id for p in trend if unit.is_valid_on(p.end)}
+    roots = sorted(set(roots) | {(pid, unit.pk, unit.pk) for pid in charted})
+    sums = _aggregate(roots)
 
     targets = _applicable_targets(buckets, indicators, period, periods)
     last_year_predecessors = []
@@ -518,6 +531,7 @@ def progress(unit, period, *, indicators=None):
     else:
         completeness = _completeness(unit, period, period.end, reporting_levels)
 
+    values = _Values(sums, unit.pk)
     return Progress(
         unit=unit,
         period=period,
@@ -525,6 +539,7 @@ def progress(unit, period, *, indicators=None):
         completeness=completeness,
         children=children,
         last_year_predecessors=last_year_predecessors,
+        trend={i.id: [values.half(i, p) if p.id in charted else None for p in trend] for i in indicators},
     )
 
 

@@ -135,13 +135,14 @@ def chart_data(progress, trend_periods, trend_values):
 @login_required
 def dashboard(request, unit_code, period_code):
     unit, period = unit_and_period(request.user, unit_code, period_code)
-    progress = rollup.progress(unit, period)
-    # One query for the period switcher and the trend (the halves up to this period).
+    # One query for the period switcher and the trend (the halves up to this period); the
+    # trend is summed in the roll-up's own statement.
     periods = list(Period.objects.order_by("-year", "half"))
     trend_periods = sorted(
         (p for p in periods if p.half is not None and p.end <= period.end), key=lambda p: (p.year, p.half)
     )[-TREND_HALVES:]
-    trend_values = rollup.series(unit, trend_periods, [r.indicator for r in progress.rows])
+    progress = rollup.progress(unit, period, trend=trend_periods)
+    trend_values = progress.trend
     context = {
         "unit": unit,
         "period": period,

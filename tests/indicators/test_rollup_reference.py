@@ -137,3 +137,26 @@ def test_national_overview_equals_progress_of_each_province(generated):
                 other.percent,
             )
             assert close(row.actual, reference(unit, row.indicator, period))
+
+
+def test_trend_in_the_roll_up_statement_equals_series(demo):
+    """progress(trend=…) sums the dashboard's trend in its own statement; it must give what
+    the separate rollup.series gives, also for units formed or dissolved by the 2025 reform
+    (no value in halves where the unit did not exist)."""
+    halves = list(Period.objects.halves().order_by("year", "half"))
+    assert len(halves) >= 4
+    compared = 0
+    for unit in AdministrativeUnit.objects.all():
+        for period in halves:
+            if not unit.is_valid_on(period.end):
+                continue
+            trend = [h for h in halves if h.end <= period.end][-6:]
+            result = rollup.progress(unit, period, trend=trend)
+            expected = rollup.series(unit, trend, [r.indicator for r in result.rows])
+            assert result.trend == expected, (unit.code, period.code)
+            compared += 1
+    # Units that did not exist in some of the charted halves occur.
+    assert any(
+        not unit.is_valid_on(h.end) for unit in AdministrativeUnit.objects.exclude(valid_from=None) for h in halves
+    )
+    assert compared > 20
