@@ -5,6 +5,7 @@ from itertools import groupby
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from committees.access import get_unit_for
@@ -25,8 +26,14 @@ def unit_and_period(user, unit_code, period_code):
     return unit, period
 
 
-def present(row, unit, period):
-    """Display facts of one roll-up row (the numbers stay the roll-up's)."""
+def present(row, unit, period, child_urls=None):
+    """Display facts of one roll-up row (the numbers stay the roll-up's).
+
+    ``child_urls``: {unit_id: dashboard URL}, reversed once per child rather than once
+    per child and row (reverse() took a quarter of a district dashboard's time).
+    """
+    if child_urls is None:
+        child_urls = {c.unit.pk: reverse("reports:dashboard", args=[c.unit.code, period.code]) for c in row.children}
     bar = None
     if row.percent is not None:
         bar = min(round(row.percent), 100)
@@ -46,6 +53,7 @@ def present(row, unit, period):
         "children": [
             {
                 "child": child,
+                "url": child_urls[child.unit.pk],
                 "actual": wording.with_measure(child.actual, row.indicator, child.unit),
                 "status": wording.status_label(child.status),
                 "style": wording.STATUS_STYLES[child.status],
@@ -57,10 +65,16 @@ def present(row, unit, period):
 
 def grouped(progress):
     """Rows grouped by committee, then by report section, in catalogue order."""
+    child_urls = {
+        child.pk: reverse("reports:dashboard", args=[child.code, progress.period.code]) for child in progress.children
+    }
     groups = []
     for committee, committee_rows in groupby(progress.rows, key=lambda r: r.indicator.committee):
         sections = [
-            {"name": section, "rows": [present(r, progress.unit, progress.period) for r in section_rows]}
+            {
+                "name": section,
+                "rows": [present(r, progress.unit, progress.period, child_urls) for r in section_rows],
+            }
             for section, section_rows in groupby(committee_rows, key=lambda r: r.indicator.section)
         ]
         groups.append({"committee": committee, "sections": sections})
