@@ -180,15 +180,14 @@ _JOINS = {
 }
 
 
-# ``figs``: every figure of a counted submission, found through the submission index
-# (figure_unique on (submission, indicator)). It is materialised on purpose: PostgreSQL
-# cannot estimate a recursive CTE, and when it guessed few submissions it joined the
-# indicators first and then probed the figures once per (submission, indicator) — 35×
-# the index lookups. Joining the small indicator and criterion tables afterwards is a
-# hash join over rows already found. A submission appears once per bucket and half it
-# counts in, hence COUNT(DISTINCT criterion). Status indicators are counted set-based (criteria
-# met per submission, compared with criteria per status) instead of a correlated
-# subquery per (submission, status indicator).
+# ``figs``: every figure of a counted submission, read once through the index on
+# figure.submission_id. It is materialised on purpose: when PostgreSQL guessed few
+# submissions it joined the indicators first and probed the figures once per
+# (submission, indicator) — 35× the index lookups. The small indicator and criterion
+# tables are joined afterwards, to rows already found. Statuses are set-based: criteria
+# met per submission against criteria per status, instead of a correlated subquery per
+# (submission, status indicator). A submission appears once per bucket and half it
+# counts in, hence COUNT(DISTINCT criterion).
 _AGGREGATE_SQL = (
     _TREE_CTE
     + """,
