@@ -70,7 +70,7 @@ clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache db.sqlite3
 
 # Benchmarks at national scale on PostgreSQL (docs/performance.md). Creates the database
-# and generates the data set (~15 min) on the first run, then prints figures and ratios.
+# and generates the data set (~8 min) on the first run, then prints figures and ratios.
 BENCH_DB ?= bench_national
 BENCH_URL ?= postgres://root@127.0.0.1:5432/$(BENCH_DB)
 BENCH_ARGS ?=
