@@ -77,3 +77,13 @@ messages: venv
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache db.sqlite3
+
+# Benchmarks at national scale on PostgreSQL (docs/performance.md). Creates the database
+# and generates the data set (~8 min) on the first run, then prints figures and ratios.
+BENCH_DB ?= bench_national
+BENCH_URL ?= postgres://root@127.0.0.1:5432/$(BENCH_DB)
+BENCH_ARGS ?=
+bench: venv
+	@command -v wrk >/dev/null || echo "wrk not installed: throughput is skipped (apt-get install wrk)"
+	@psql "$(BENCH_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U root $(BENCH_DB)
+	DATABASE_URL=$(BENCH_URL) $(PY) bench/run.py $(BENCH_ARGS)

@@ -140,6 +140,11 @@ DATABASES = {
         conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the roll-up's recursive CTE has row estimates far above the
+    # truth, which pushed its cost over jit_above_cost, and compiling took 5–7 s for a
+    # statement that runs in 40 ms (docs/performance.md). Short OLTP queries never gain.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

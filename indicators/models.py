@@ -261,6 +261,13 @@ class Target(models.Model):
             models.UniqueConstraint(fields=["indicator", "unit", "period"], name="target_unique"),
             models.CheckConstraint(name="target_value_nonnegative", condition=Q(value__gte=0)),
         ]
+        indexes = [
+            # The roll-up fetches the targets of a unit and its children for the periods
+            # containing P (rollup._applicable_targets): by unit, then period. Without it
+            # PostgreSQL intersected the unit index with the period index (every target
+            # of the year nationally: 215,000 entries) — 95 of the query's 110 ms.
+            models.Index(fields=["unit", "period"], name="target_rollup_idx"),
+        ]
 
     def __str__(self):
         return f"{self.indicator.code} · {self.unit.code} · {self.period.code}: {self.get_comparison_display()} {self.value:g}"

@@ -115,6 +115,8 @@ class Progress:
     # Units standing in for U in the same period last year when U did not exist then
     # (a commune formed by a merger is compared with the sum of its predecessors).
     last_year_predecessors: list[AdministrativeUnit] = field(default_factory=list)
+    # {indicator_id: [actual at U per half]} for the halves asked for (progress(trend=…)).
+    trend: dict = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- SQL
@@ -145,49 +147,92 @@ tree(pid, pend, bucket, uid, lvl) AS (
     UNION ALL
     SELECT t.pid, t.pend, t.bucket, c.id, c.level
     FROM tree t
-    JOIN {unit} c ON c.parent_id = t.uid
-    WHERE (c.valid_from IS NULL OR c.valid_from <= t.pend)
-      AND (c.valid_to IS NULL OR c.valid_to >= t.pend)
+    {children}
 ),
 subs AS (
     SELECT t.pid, t.bucket, t.lvl, s.id AS sid
     FROM tree t
-    JOIN {submission} s ON s.unit_id = t.uid AND s.period_id = t.pid
-    WHERE s.status IN (%s, %s)
+    {submissions}
 )
 """
 
+_VALID_CHILD = "(c.valid_from IS NULL OR c.valid_from <= t.pend) AND (c.valid_to IS NULL OR c.valid_to >= t.pend)"
+
+# PostgreSQL cannot estimate how many rows a recursive CTE yields: for a district (108
+# unit-halves) it guessed ~39,000 and answered with a sequential scan of every
+# submission (0.7 s of a 0.9 s statement on the national data). A LATERAL subquery
+# (OFFSET 0 keeps it from being flattened) makes each submission an index lookup by
+# (unit, period) (submission_unique_unit_period) whatever the estimate. SQLite always
+# joins by nested loops over indexes and takes the plain joins.
+_JOINS = {
+    "postgresql": {
+        # Children stay a plain join: the unit table is small enough to hash once per
+        # level, and inside LATERAL PostgreSQL chose a sequential scan per parent on
+        # tables of a few hundred units (220 ms for a 200-commune province).
+        "children": f"JOIN {{unit}} c ON c.parent_id = t.uid WHERE {_VALID_CHILD}",
+        "submissions": (
+            "CROSS JOIN LATERAL (SELECT s.id FROM {submission} s WHERE s.unit_id = t.uid AND s.period_id = t.pid "
+            "AND s.status IN (%s, %s) OFFSET 0) s"
+        ),
+    },
+    "default": {
+        "children": f"JOIN {{unit}} c ON c.parent_id = t.uid WHERE {_VALID_CHILD}",
+        "submissions": "JOIN {submission} s ON s.unit_id = t.uid AND s.period_id = t.pid WHERE s.status IN (%s, %s)",
+    },
+}
+
+
+# ``figs``: every figure of a counted submission, read once through the index on
+# figure.submission_id. It is materialised on purpose: when PostgreSQL guessed few
+# submissions it joined the indicators first and probed the figures once per
+# (submission, indicator) — 35× the index lookups. The small indicator and criterion
+# tables are joined afterwards, to rows already found. Statuses are set-based: criteria
+# met per submission against criteria per status, instead of a correlated subquery per
+# (submission, status indicator). A submission appears once per bucket and half it
+# counts in, hence COUNT(DISTINCT criterion).
 _AGGREGATE_SQL = (
     _TREE_CTE
-    + """
-SELECT 'v', x.pid, x.bucket, f.indicator_id, SUM(f.value), COUNT(f.value)
-FROM subs x
-JOIN {figure} f ON f.submission_id = x.sid
-JOIN {indicator} i ON i.id = f.indicator_id
-WHERE i.entry_level = x.lvl AND i.kind IN ('count', 'yes_no')
-GROUP BY x.pid, x.bucket, f.indicator_id
-UNION ALL
-SELECT 's', m.pid, m.bucket, m.sid, SUM(m.met), COUNT(*)
-FROM (
-    SELECT x.pid, x.bucket, st.id AS sid,
-        CASE WHEN st.n_criteria > 0 AND st.n_criteria = (
-            SELECT COUNT(*)
-            FROM {criterion} c
-            JOIN {figure} f ON f.submission_id = x.sid AND f.indicator_id = c.indicator_id
-            WHERE c.status_id = st.id AND f.value IS NOT NULL
-              AND ((c.comparison = 'at_least' AND f.value >= c.value)
-                OR (c.comparison = 'at_most' AND f.value <= c.value))
-        ) THEN 1 ELSE 0 END AS met
+    + """,
+figs AS MATERIALIZED (
+    SELECT x.pid, x.bucket, x.lvl, x.sid, f.indicator_id, f.value
     FROM subs x
-    JOIN (
-        SELECT i.id, i.entry_level,
-            (SELECT COUNT(*) FROM {criterion} c WHERE c.status_id = i.id) AS n_criteria
-        FROM {indicator} i WHERE i.kind = 'status'
-    ) st ON st.entry_level = x.lvl
-) m
-GROUP BY m.pid, m.bucket, m.sid
+    JOIN {figure} f ON f.submission_id = x.sid
+),
+met AS (
+    SELECT g.sid, c.status_id, COUNT(DISTINCT c.id) AS n_met
+    FROM figs g
+    JOIN {criterion} c ON c.indicator_id = g.indicator_id
+    WHERE g.value IS NOT NULL
+      AND ((c.comparison = 'at_least' AND g.value >= c.value)
+        OR (c.comparison = 'at_most' AND g.value <= c.value))
+    GROUP BY g.sid, c.status_id
+),
+needed AS (
+    SELECT c.status_id, COUNT(*) AS n_criteria FROM {criterion} c GROUP BY c.status_id
+)
+SELECT 'v', g.pid, g.bucket, g.indicator_id, SUM(g.value), COUNT(g.value)
+FROM figs g
+JOIN {indicator} i ON i.id = g.indicator_id
+WHERE i.entry_level = g.lvl AND i.kind IN ('count', 'yes_no')
+GROUP BY g.pid, g.bucket, g.indicator_id
+UNION ALL
+SELECT 's', x.pid, x.bucket, st.id,
+    SUM(CASE WHEN n.n_criteria > 0 AND m.n_met = n.n_criteria THEN 1 ELSE 0 END), COUNT(*)
+FROM subs x
+JOIN {indicator} st ON st.kind = 'status' AND st.entry_level = x.lvl
+LEFT JOIN needed n ON n.status_id = st.id
+LEFT JOIN met m ON m.sid = x.sid AND m.status_id = st.id
+GROUP BY x.pid, x.bucket, st.id
 """
 )
+
+
+def aggregate_sql(roots):
+    """The one roll-up statement and its parameters (benchmarks run it bare, bench/)."""
+    tables = _tables()
+    joins = {name: sql.format(**tables) for name, sql in _JOINS.get(connection.vendor, _JOINS["default"]).items()}
+    sql = _AGGREGATE_SQL.format(values=", ".join(["(%s, %s, %s)"] * len(roots)), **joins, **tables)
+    return sql, [value for root in roots for value in root] + list(COUNTED_STATUSES)
 
 
 def _aggregate(roots):
@@ -199,9 +244,7 @@ def _aggregate(roots):
     """
     if not roots:
         return {}
-    tables = _tables()
-    sql = _AGGREGATE_SQL.format(values=", ".join(["(%s, %s, %s)"] * len(roots)), **tables)
-    params = [value for root in roots for value in root] + list(COUNTED_STATUSES)
+    sql, params = aggregate_sql(roots)
     values = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -255,21 +298,34 @@ def _completeness(unit, period, day, reporting_levels):
         return Completeness(0, 0, 0)
     tables = _tables()
     levels = sorted(reporting_levels)
-    sql = """
-WITH RECURSIVE tree(uid) AS (
-    SELECT u.id FROM {unit} u WHERE u.id = %s
+    # The tree carries the unit's columns (no second pass over the unit table); the
+    # submission is looked up per unit through submission_unique_unit_period (LATERAL on
+    # PostgreSQL, for the same misestimate as in the roll-up statement).
+    if connection.vendor == "postgresql":
+        status_join = (
+            "LEFT JOIN LATERAL (SELECT s.status FROM {submission} s "
+            "WHERE s.unit_id = t.uid AND s.period_id = %s OFFSET 0) s ON TRUE"
+        )
+    else:
+        status_join = "LEFT JOIN {submission} s ON s.unit_id = t.uid AND s.period_id = %s"
+    sql = (
+        """
+WITH RECURSIVE tree(uid, code, name, level, kind, level_rank) AS (
+    SELECT u.id, u.code, u.name, u.level, u.kind, u.level_rank FROM {unit} u WHERE u.id = %s
       AND (u.valid_from IS NULL OR u.valid_from <= %s) AND (u.valid_to IS NULL OR u.valid_to >= %s)
     UNION ALL
-    SELECT c.id FROM tree t JOIN {unit} c ON c.parent_id = t.uid
+    SELECT c.id, c.code, c.name, c.level, c.kind, c.level_rank FROM tree t JOIN {unit} c ON c.parent_id = t.uid
     WHERE (c.valid_from IS NULL OR c.valid_from <= %s) AND (c.valid_to IS NULL OR c.valid_to >= %s)
 )
-SELECT u.id, u.code, u.name, u.level, u.kind, s.status
+SELECT t.uid, t.code, t.name, t.level, t.kind, s.status
 FROM tree t
-JOIN {unit} u ON u.id = t.uid
-LEFT JOIN {submission} s ON s.unit_id = u.id AND s.period_id = %s
-WHERE u.level IN ({levels})
-ORDER BY u.level_rank, u.code
-""".format(levels=", ".join(["%s"] * len(levels)), **tables)
+"""
+        + status_join
+        + """
+WHERE t.level IN ({levels})
+ORDER BY t.level_rank, t.code
+"""
+    ).format(levels=", ".join(["%s"] * len(levels)), **tables)
     params = [unit.pk, day, day, day, day, period.pk if period else None, *levels]
     expected = submitted = approved = 0
     missing = []
@@ -289,7 +345,11 @@ ORDER BY u.level_rank, u.code
 
 
 class _Values:
-    """Derives actual, cumulative and last-year values of one bucket from half-year sums."""
+    """Derives actual, cumulative and last-year values of one bucket from half-year sums.
+
+    Hot path (buckets × indicators × halves): ``.id`` rather than ``.pk`` (a property
+    call each time) on periods and indicators, whose primary key is ``id``.
+    """
 
     def __init__(self, sums, bucket_id):
         self.sums = sums
@@ -300,7 +360,7 @@ class _Values:
             return None
         if indicator.kind == IndicatorKind.RATE:
             return rate(self.half(indicator.numerator, half), self.half(indicator.denominator, half))
-        return self.sums.get((half.pk, self.bucket_id, indicator.pk))
+        return self.sums.get((half.id, self.bucket_id, indicator.id))
 
     def combine(self, indicator, halves, *, last_is_final):
         """Combine several halves by the indicator's own rule over time.
@@ -359,7 +419,7 @@ def _cumulative(values, indicator, frame, window_start):
     if window_start is None or frame.period is None:
         return _actual(values, indicator, frame)
     window = [h for h in frame.window if h is not None and h.start >= window_start]
-    if frame.period not in window:
+    if all(h.id != frame.period.id for h in window):  # by id: Model.__eq__ is slower
         window.append(frame.period)
     return values.combine(indicator, window, last_is_final=True)
 
@@ -421,8 +481,12 @@ def relevant_at(indicator, unit):
 # ----------------------------------------------------------------- the API
 
 
-def progress(unit, period, *, indicators=None):
-    """Progress of ``unit`` in ``period`` for every indicator that has a value there."""
+def progress(unit, period, *, indicators=None, trend=()):
+    """Progress of ``unit`` in ``period`` for every indicator that has a value there.
+
+    ``trend``: half-year periods whose actual values at ``unit`` the dashboard charts;
+    computed in the same statement (``Progress.trend``, as :func:`series` would give).
+    """
     year = period.year
     periods = list(Period.objects.filter(year__in=[year, year - 1]))
     by_code = {p.code: p for p in periods}
@@ -438,17 +502,16 @@ def progress(unit, period, *, indicators=None):
     last_year_period = by_code.get(period.same_period_last_year_code())
     previous = _frame(last_year_period, by_code, year - 1)
 
-    roots = []
-    for bucket in buckets:
-        for half in current.window + current.halves:
-            if half is not None and bucket.is_valid_on(half.end):
-                roots.append((half.pk, bucket.pk, bucket.pk))
-        for half in previous.window + previous.halves:
-            if half is not None:
-                roots.extend((half.pk, bucket.pk, root.pk) for root in _resolve(bucket, half.end, chain))
-    sums = _aggregate(sorted(set(roots)))
+    roots = _roots(buckets, current, previous, chain)
+    # A trend half where U is valid has the roots {(half, U, U)}, in the statement already
+    # or added here; where U is not valid the trend has no value (unlike last year's
+    # column, which follows predecessors), so those halves are left out.
+    trend = [p for p in trend if p.half is not None]
+    charted = {p.id for p in trend if unit.is_valid_on(p.end)}
+    roots = sorted(set(roots) | {(pid, unit.pk, unit.pk) for pid in charted})
+    sums = _aggregate(roots)
 
-    targets = _applicable_targets(buckets, indicators, period)
+    targets = _applicable_targets(buckets, indicators, period, periods)
     last_year_predecessors = []
     if last_year_period is not None and not unit.is_valid_on(last_year_period.end):
         last_year_predecessors = _resolve(unit, last_year_period.end, chain)
@@ -469,6 +532,7 @@ def progress(unit, period, *, indicators=None):
     else:
         completeness = _completeness(unit, period, period.end, reporting_levels)
 
+    values = _Values(sums, unit.pk)
     return Progress(
         unit=unit,
         period=period,
@@ -476,13 +540,67 @@ def progress(unit, period, *, indicators=None):
         completeness=completeness,
         children=children,
         last_year_predecessors=last_year_predecessors,
+        trend={i.id: [values.half(i, p) if p.id in charted else None for p in trend] for i in indicators},
     )
+
+
+def _roots(buckets, current, previous, chain):
+    """(half_id, bucket_id, root_unit_id) for every bucket and half the computation needs."""
+    roots = []
+    for bucket in buckets:
+        for half in current.window + current.halves:
+            if half is not None and bucket.is_valid_on(half.end):
+                roots.append((half.pk, bucket.pk, bucket.pk))
+        for half in previous.window + previous.halves:
+            if half is not None:
+                roots.extend((half.pk, bucket.pk, root.pk) for root in _resolve(bucket, half.end, chain))
+    return sorted(set(roots))
+
+
+def plan_roots(units, period):
+    """The roots :func:`progress` (with ``units`` = U and its children) or :func:`overview`
+    aggregates over; for benchmarks that run the statement bare."""
+    by_code = {p.code: p for p in Period.objects.filter(year__in=[period.year, period.year - 1])}
+    current = _frame(period, by_code, period.year)
+    previous = _frame(by_code.get(period.same_period_last_year_code()), by_code, period.year - 1)
+    return _roots(units, current, previous, _predecessor_chain([u.pk for u in units]))
+
+
+def overview(units, period, *, indicators=None):
+    """Rows (actual, cumulative, target, status…) of several units side by side, e.g. every
+    province for the national view, in the same fixed number of queries as :func:`progress`.
+
+    Returns [(unit, [Row, ...])] in the order of ``units``; only indicators that have a
+    value at every unit's level are included (no children, no completeness).
+    """
+    units = list(units)
+    year = period.year
+    periods = list(Period.objects.filter(year__in=[year, year - 1]))
+    by_code = {p.code: p for p in periods}
+    if indicators is None:
+        indicators = list(Indicator.objects.for_display())
+    indicators = [i for i in indicators if all(relevant_at(i, u) for u in units)]
+    current = _frame(period, by_code, year)
+    previous = _frame(by_code.get(period.same_period_last_year_code()), by_code, year - 1)
+    chain = _predecessor_chain([u.pk for u in units]) if units else {}
+    sums = _aggregate(_roots(units, current, previous, chain))
+    targets = _applicable_targets(units, indicators, period, periods)
+    return [
+        (
+            unit,
+            [
+                _row(_Values(sums, unit.pk), indicator, current, previous, targets.get((unit.pk, indicator.pk)))
+                for indicator in indicators
+            ],
+        )
+        for unit in units
+    ]
 
 
 def _row(values, indicator, current, previous, target):
     actual = _actual(values, indicator, current)
     last_year = _actual(values, indicator, previous) if previous.period is not None else None
-    longer = target is not None and target.period_id != current.period.pk
+    longer = target is not None and target.period_id != current.period.id
     window_start = target.period.start if longer else None
     cumulative = _cumulative(values, indicator, current, window_start)
     # L: the same cumulative computation one year earlier, with the predecessor rule.
@@ -536,20 +654,36 @@ def _resolve(bucket, day, chain):
     return sorted(found, key=lambda u: u.code)
 
 
-def _applicable_targets(buckets, indicators, period):
-    """{(unit_id, indicator_id): target}: the period's own target, else the containing one."""
-    candidates = Target.objects.filter(
-        unit__in=buckets, indicator__in=indicators, period__start__lte=period.start, period__end__gte=period.end
-    ).select_related("plan", "period")
-    by_id = {indicator.pk: indicator for indicator in indicators}
+def _applicable_targets(buckets, indicators, period, periods):
+    """{(unit_id, indicator_id): target}: the period's own target, else the containing one.
+
+    ``periods``: periods already loaded, reused as the targets' ``period`` (a district
+    has ~500 candidate targets; a Period instance per row cost as much as the query).
+    """
+    # Ordered by the period's year only (not the model's default, which joins units and
+    # indicators to sort by their codes): the choice below depends on nothing else.
+    candidates = (
+        Target.objects.filter(
+            unit__in=buckets, indicator__in=indicators, period__start__lte=period.start, period__end__gte=period.end
+        )
+        .select_related("plan")
+        .order_by("period__year")
+    )
     chosen = {}
     for target in candidates:
-        # Readers describe a target through its indicator ("≥ 5 vụ"): hand them the
-        # indicator already loaded, else each target costs one more query.
-        target.indicator = by_id[target.indicator_id]
         key = (target.unit_id, target.indicator_id)
-        if key not in chosen or target.period_id == period.pk:
+        if key not in chosen or target.period_id == period.id:
             chosen[key] = target
+    by_id = {p.id: p for p in periods}
+    missing = {t.period_id for t in chosen.values()} - by_id.keys()
+    if missing:  # a period with edited dates containing P: never in the usual catalogue
+        by_id.update(Period.objects.in_bulk(missing))
+    indicators_by_id = {i.id: i for i in indicators}
+    for target in chosen.values():
+        target.period = by_id[target.period_id]
+        # The indicator is already loaded: wording and exports read target.indicator,
+        # which would otherwise cost one query per row.
+        target.indicator = indicators_by_id[target.indicator_id]
     return chosen
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,8 +42,14 @@ def unit_and_period(user, unit_code, period_code):
     return unit, period
 
 
-def present(row, unit, period):
-    """Display facts of one roll-up row (the numbers stay the roll-up's)."""
+def present(row, unit, period, child_urls=None):
+    """Display facts of one roll-up row (the numbers stay the roll-up's).
+
+    ``child_urls``: {unit_id: dashboard URL}, reversed once per child rather than once
+    per child and row (reverse() took a quarter of a district dashboard's time).
+    """
+    if child_urls is None:
+        child_urls = {c.unit.pk: reverse("reports:dashboard", args=[c.unit.code, period.code]) for c in row.children}
     bar = None
     if row.percent is not None:
         bar = min(round(row.percent), 100)
@@ -62,6 +69,7 @@ def present(row, unit, period):
         "children": [
             {
                 "child": child,
+                "url": child_urls[child.unit.pk],
                 "actual": wording.with_measure(child.actual, row.indicator, child.unit),
                 "status": wording.status_label(child.status),
                 "style": wording.STATUS_STYLES[child.status],
@@ -73,10 +81,16 @@ def present(row, unit, period):
 
 def grouped(progress):
     """Rows grouped by committee, then by report section, in catalogue order."""
+    child_urls = {
+        child.pk: reverse("reports:dashboard", args=[child.code, progress.period.code]) for child in progress.children
+    }
     groups = []
     for committee, committee_rows in groupby(progress.rows, key=lambda r: r.indicator.committee):
         sections = [
-            {"name": section, "rows": [present(r, progress.unit, progress.period) for r in section_rows]}
+            {
+                "name": section,
+                "rows": [present(r, progress.unit, progress.period, child_urls) for r in section_rows],
+            }
             for section, section_rows in groupby(committee_rows, key=lambda r: r.indicator.section)
         ]
         groups.append({"committee": committee, "sections": sections})
@@ -151,10 +165,14 @@ def chart_data(progress, trend_periods, trend_values):
 @login_required
 def dashboard(request, unit_code, period_code):
     unit, period = unit_and_period(request.user, unit_code, period_code)
-    progress = rollup.progress(unit, period)
-    trend_periods = list(Period.objects.halves().filter(end__lte=period.end).order_by("-year", "-half"))
-    trend_periods = trend_periods[:TREND_HALVES][::-1]
-    trend_values = rollup.series(unit, trend_periods, [r.indicator for r in progress.rows])
+    # One query for the period switcher and the trend (the halves up to this period); the
+    # trend is summed in the roll-up's own statement.
+    periods = list(Period.objects.order_by("-year", "half"))
+    trend_periods = sorted(
+        (p for p in periods if p.half is not None and p.end <= period.end), key=lambda p: (p.year, p.half)
+    )[-TREND_HALVES:]
+    progress = rollup.progress(unit, period, trend=trend_periods)
+    trend_values = progress.trend
     context = {
         "unit": unit,
         "period": period,
@@ -163,7 +181,7 @@ def dashboard(request, unit_code, period_code):
         "groups": grouped(progress),
         # Units above the user's scope are named but not linked (their page would be 403).
         "ancestors": [(ancestor, has_role(request.user, ancestor)) for ancestor in unit.ancestors()[::-1]],
-        "periods": Period.objects.order_by("-year", "half"),
+        "periods": periods,
         "charts": chart_data(progress, trend_periods, trend_values),
         "checklists": checklists(progress),
         "achieved": sum(1 for r in progress.rows if r.status == rollup.ACHIEVED),
