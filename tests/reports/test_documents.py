@@ -229,8 +229,9 @@ def test_report_stays_vietnamese_when_the_user_reads_english(report_demo_data, o
     assert report.subject == "Kết quả thực hiện nhiệm vụ năm 2024, phương hướng nhiệm vụ năm 2025"
     assert report.issuing_body == "BAN CHỈ ĐẠO"
     assert report.signature_authority.splitlines()[0] == "TM. BAN CHỈ ĐẠO"
-    assert report.results.splitlines()[0].startswith("- ")
-    assert "đạt chỉ tiêu" in report.results
+    assert report.results.splitlines()[0] == "1. Phòng, chống tội phạm"
+    assert "đạt chỉ tiêu năm 2024" in report.results
+    assert "3/7 kết luận đã hoàn thành" in report.results
     assert english["doc_type"] == "BÁO CÁO"
     assert english["sections"][1]["title"] == "II. KẾT QUẢ THỰC HIỆN"
     assert english["table"]["columns"][0] == "Chỉ tiêu"
