@@ -7,9 +7,11 @@ the canonical JSON (sorted keys, UTF-8, no spaces) of the dict.
 """
 
 import datetime
+import functools
 import hashlib
 import json
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from committees.models import Conclusion, Meeting
@@ -22,6 +24,20 @@ from .models import SECTION_FIELDS
 FORMAT_VERSION = 1
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
+# The report is an official Vietnamese document: its texts stay Vietnamese whatever
+# language the user reads the site in (and its content hash does not depend on it).
+OFFICIAL_LANGUAGE = "vi"
+
+
+def in_official_language(func):
+    """Run ``func`` with Vietnamese active, so its gettext calls give the document's wording."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(OFFICIAL_LANGUAGE):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def section_titles():
@@ -135,6 +151,7 @@ def _lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+@in_official_language
 def build_content(report, *, today=None):
     """The document as it reads now (drafts; and the snapshot taken when finalising)."""
     today = today or datetime.date.today()

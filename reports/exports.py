@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from . import wording
+from .documents import in_official_language
 
 
 def _sheet_title(text):
@@ -101,6 +102,7 @@ DOCUMENT_CSS = "css/document.css"
 SERIF = "Times New Roman"
 
 
+@in_official_language
 def report_workbook(content, content_hash=""):
     """The appendix table with numbers as numbers, and the previous conclusions."""
     book = Workbook()
@@ -161,6 +163,7 @@ def report_workbook(content, content_hash=""):
     return buffer.getvalue()
 
 
+@in_official_language
 def content_footer(content_hash):
     if content_hash:
         return _("Mã kiểm tra nội dung (SHA-256): %(hash)s") % {"hash": content_hash}
@@ -172,6 +175,7 @@ def report_html(content, content_hash="", *, for_pdf=True, report=None):
     return render_to_string(template, {"c": content, "content_hash": content_hash, "report": report})
 
 
+@in_official_language
 def report_pdf(content, content_hash=""):
     """The document as an A4 PDF (WeasyPrint), fonts embedded."""
     from weasyprint import CSS, HTML  # imported here: WeasyPrint loads Pango (~0.6 s)
@@ -181,6 +185,7 @@ def report_pdf(content, content_hash=""):
     return HTML(string=html).write_pdf(stylesheets=[stylesheet])
 
 
+@in_official_language
 def report_docx(content, content_hash=""):
     """The same document for Word: A4, the same margins, a real table for the appendix."""
     from docx import Document

@@ -11,7 +11,7 @@ from collections import Counter
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from committees.models import Conclusion, ConclusionStatus, MemberRole
@@ -126,6 +126,23 @@ def create_report(*, user, committee, unit, period, meeting=None, number="", iss
     if meeting is not None and not meeting.committees.filter(pk=committee.pk).exists():
         raise ReportError(_("Hội nghị đã chọn không phải của ban chỉ đạo này."))
     issued_on = issued_on or (meeting.held_on if meeting else datetime.date.today())
+    with translation.override(documents.OFFICIAL_LANGUAGE):
+        report = _draft(
+            user=user,
+            committee=committee,
+            unit=unit,
+            period=period,
+            meeting=meeting,
+            number=number,
+            issued_on=issued_on,
+        )
+    report._history_user = user
+    report.save()
+    return report
+
+
+def _draft(*, user, committee, unit, period, meeting, number, issued_on):
+    """The pre-filled texts of a new draft, in the document's language (Vietnamese)."""
     authority, signer = _signer(committee)
     report = ReportDocument(
         unit=unit,
@@ -145,8 +162,6 @@ def create_report(*, user, committee, unit, period, meeting=None, number="", iss
     )
     report.results = _draft_results(report)
     report.directions = _draft_directions(meeting)
-    report._history_user = user
-    report.save()
     return report
 
 

@@ -5,6 +5,7 @@ import hashlib
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from committees.models import Conclusion, ConclusionStatus, Meeting, SteeringCommittee
 from indicators import rollup
@@ -209,6 +210,34 @@ def test_create_prefills_results_and_previous_conclusions(h2_draft):
         "Hoàn thành",
         "Quá hạn",  # not started, due 30/09/2024
     ]
+
+
+def test_report_stays_vietnamese_when_the_user_reads_english(report_demo_data, office):
+    """The report is an official Vietnamese document: an English UI changes none of its words
+    (nor its hash), while the refusals shown to the user are in English."""
+    committee = SteeringCommittee.objects.get(code="BCD138-200")
+    period = Period.objects.get(code="2024-H2")
+    with translation.override("en"):
+        report = services.create_report(
+            user=office, committee=committee, unit=committee.unit, period=period, issued_on=datetime.date(2024, 12, 20)
+        )
+        english = documents.build_content(report, today=datetime.date(2024, 12, 1))
+        final = ReportDocument.objects.get(status=ReportStatus.FINAL)
+        with pytest.raises(services.ReportError) as refused:
+            services.update_report(report=final, user=office, data={"subject": "x"})
+    assert refused.value.messages == ["This report has been issued and cannot be edited. Create a correction instead."]
+    assert report.subject == "Kết quả thực hiện nhiệm vụ năm 2024, phương hướng nhiệm vụ năm 2025"
+    assert report.issuing_body == "BAN CHỈ ĐẠO"
+    assert report.signature_authority.splitlines()[0] == "TM. BAN CHỈ ĐẠO"
+    assert report.results.splitlines()[0] == "1. Phòng, chống tội phạm"
+    assert "đạt chỉ tiêu năm 2024" in report.results
+    assert "3/7 kết luận đã hoàn thành" in report.results
+    assert english["doc_type"] == "BÁO CÁO"
+    assert english["sections"][1]["title"] == "II. KẾT QUẢ THỰC HIỆN"
+    assert english["table"]["columns"][0] == "Chỉ tiêu"
+    with translation.override("vi"):
+        vietnamese = documents.build_content(report, today=datetime.date(2024, 12, 1))
+    assert documents.content_hash(english) == documents.content_hash(vietnamese)
 
 
 def test_finalise_requires_a_number_and_writes_nothing_otherwise(h2_draft, office):
