@@ -108,3 +108,20 @@ def test_entry_and_review_work_with_the_keyboard_alone(page, demo_server):
         page.keyboard.press("Enter")
     expect(page.locator(".alert-success")).to_have_text("Đã duyệt báo cáo của Xã Quảng Tân; số liệu đã khóa.")
     expect(page.locator("#submission-state")).to_have_text("Đã duyệt")
+
+
+def test_entry_form_is_thumb_sized_on_a_phone(login, demo_server):
+    page = login("congan.quangtan")
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{demo_server.url}/entry/06913/2024-H2/")
+    sizes = page.evaluate(
+        "() => [...document.querySelectorAll('#entry-form input:not([type=hidden]), #entry-form select,"
+        " #entry-form textarea, #entry-form button')].map(e => [e.name, e.getBoundingClientRect().height])"
+    )
+    assert len(sizes) >= 16
+    assert [name for name, height in sizes if height < 44] == []
+    numbers = page.locator("#entry-form input[type=number]")
+    assert numbers.count() == 7
+    for index in range(numbers.count()):
+        assert numbers.nth(index).get_attribute("inputmode") == "numeric"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
