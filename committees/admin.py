@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -13,8 +14,25 @@ from .models import (
 )
 
 
+class LabelledAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete renders an empty `<option value=""></option>`, which HTML forbids
+    (an option needs text or a label): the blank choice reads "---------" like a plain select."""
+
+    def create_option(self, name, value, label, *args, **kwargs):
+        return super().create_option(name, value, label if value != "" else "---------", *args, **kwargs)
+
+
+class ValidAutocompleteMixin:
+    """Use LabelledAutocompleteSelect for every autocomplete foreign key of an admin."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LabelledAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "level", "kind", "parent", "valid_from", "valid_to"]
     list_filter = ["level", "kind"]
     search_fields = ["code", "name"]
@@ -23,7 +41,7 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitSuccession)
-class UnitSuccessionAdmin(admin.ModelAdmin):
+class UnitSuccessionAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
     list_display = ["predecessor", "successor", "effective_on", "basis"]
     list_filter = ["effective_on"]
     search_fields = ["predecessor__code", "predecessor__name", "successor__code", "successor__name", "basis"]
@@ -53,7 +71,7 @@ class SteeringCommitteeAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitRole)
-class UnitRoleAdmin(admin.ModelAdmin):
+class UnitRoleAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role"]
     search_fields = ["user__username", "unit__code", "unit__name"]

@@ -5,8 +5,9 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
+from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -26,6 +27,15 @@ class UnitQuerySet(models.QuerySet):
 
     def ordered(self):
         return self.order_by("level_rank", "code")
+
+    def by_name(self):
+        """Level, then name in Vietnamese order (An, Ánh, Ba, …, D, Đ) on PostgreSQL.
+
+        The cluster's collation is C.UTF-8, which puts "Đ" and accented letters after "Z";
+        ICU's Vietnamese collation does not. SQLite has no ICU: plain ordering there.
+        """
+        name = Collate("name", "vi-x-icu") if connection.vendor == "postgresql" else "name"
+        return self.order_by("level_rank", name, "code")
 
 
 class AdministrativeUnit(models.Model):

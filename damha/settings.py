@@ -166,6 +166,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["damha.formats"]  # Vietnamese "1.234" and dd/mm/yyyy (damha/formats/vi)
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from committees.admin import ValidAutocompleteMixin
+
 from .models import Criterion, Figure, Indicator, Period, Submission, Target
 
 
@@ -12,7 +14,7 @@ class PeriodAdmin(admin.ModelAdmin):
     list_editable = ["is_open", "deadline"]
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(ValidAutocompleteMixin, admin.TabularInline):
     model = Criterion
     fk_name = "status"
     extra = 1
@@ -20,7 +22,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "measure", "kind", "entry_level", "over_time", "committee", "section", "order"]
     list_filter = ["kind", "entry_level", "over_time", "committee"]
     search_fields = ["code", "name"]
@@ -30,7 +32,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
     list_display = ["indicator", "unit", "period", "comparison", "value", "plan"]
     list_filter = ["period", "comparison"]
     search_fields = ["indicator__code", "indicator__name", "unit__code", "unit__name"]
@@ -38,7 +40,7 @@ class TargetAdmin(admin.ModelAdmin):
     list_select_related = ["indicator", "unit", "period", "plan"]
 
 
-class FigureInline(admin.TabularInline):
+class FigureInline(ValidAutocompleteMixin, admin.TabularInline):
     model = Figure
     extra = 0
     autocomplete_fields = ["indicator"]
@@ -55,7 +57,7 @@ class SubmissionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(SimpleHistoryAdmin):
+class FigureAdmin(ValidAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["submission", "indicator", "value", "note"]
     list_filter = ["submission__period", "indicator__committee"]
     search_fields = ["submission__unit__code", "indicator__code", "indicator__name"]

@@ -36,9 +36,7 @@ class EntryForm(forms.Form):
                     label=label,
                     required=False,
                     min_value=0,
-                    widget=forms.NumberInput(
-                        attrs={"inputmode": "numeric", "pattern": "[0-9]*", "min": "0", "step": "1"}
-                    ),
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0", "step": "1"}),
                     error_messages={
                         "invalid": _("Nhập số nguyên từ 0 trở lên, không có phần lẻ."),
                         "min_value": _("Số liệu không được âm."),

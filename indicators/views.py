@@ -264,6 +264,7 @@ def review(request, unit_code, period_code):
         "period": period,
         "rows": rows,
         "summary": [(STATE_LABELS[state], STATE_BADGES[state], count) for state, count in counts.items()],
+        "none_sent": bool(rows) and not any(row["submission"] for row in rows),
         "periods": Period.objects.halves().order_by("-year", "-half"),
     }
     return render(request, "indicators/review.html", context)

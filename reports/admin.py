@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from committees.admin import ValidAutocompleteMixin
+
 from .models import ReportDocument
 
 
 @admin.register(ReportDocument)
-class ReportDocumentAdmin(SimpleHistoryAdmin):
+class ReportDocumentAdmin(ValidAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["number", "subject", "unit", "period", "committee", "status", "version", "issued_on"]
     list_filter = ["status", "period", "committee"]
     search_fields = ["number", "subject"]

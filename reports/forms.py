@@ -66,7 +66,7 @@ class ReportCreateForm(forms.Form):
         self.fields["committee"].queryset = office_committees(user)
         self.fields["unit"].queryset = AdministrativeUnit.objects.filter(
             subtree_q(user, REPORT_EDIT_ROLES, field=None)
-        ).order_by("level_rank", "code")
+        ).by_name()
         self.fields["meeting"].queryset = office_meetings(user)
 
     def clean(self):

@@ -66,6 +66,16 @@ def test_review_page_lists_each_unit_with_its_state(world, client_for, submitted
     assert _submission_url("remind", unit="06913") not in text
 
 
+def test_review_page_says_what_to_do_when_nothing_was_sent(client_for):
+    text = _text(client_for("reviewer").get(_review_url()))
+    assert 'id="review-empty"' in text
+    assert "Chưa đơn vị nào nhập số liệu kỳ này. Bấm “Nhắc nhở” bên cạnh từng đơn vị để gửi thư nhắc" in text
+
+
+def test_review_page_has_no_empty_note_once_a_report_exists(client_for, submitted):
+    assert 'id="review-empty"' not in _text(client_for("reviewer").get(_review_url()))
+
+
 def test_review_page_skips_units_not_valid_at_the_end_of_the_period(world, client_for):
     gone = f.unit("06907", parent=world.district, name="Xã Quảng Lợi")
     gone.valid_to = world.h2.start
