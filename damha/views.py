@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
@@ -56,3 +57,8 @@ def permission_denied(request, exception):
     """403 with the reason the access helper gave (templates/403.html), logged."""
     log_refused(request, str(exception) or exception.__class__.__name__)
     return defaults.permission_denied(request, exception)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's): send the SVG."""
+    return redirect(static("favicon.svg"), permanent=True)

@@ -72,3 +72,9 @@ def test_500_page_renders_without_request_context():
     text = response.content.decode()
     assert "Lỗi hệ thống" in text
     assert "Dữ liệu bạn đã lưu trước đó không bị ảnh hưởng." in text
+
+
+def test_favicon_redirects_to_the_static_icon_without_login(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")

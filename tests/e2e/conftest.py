@@ -67,10 +67,10 @@ def login(page, demo_server):
 def screenshot(page):
     """Save a full-page PNG under artifacts/ and return its path."""
 
-    def _shot(name):
+    def _shot(name, full_page=True):
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return _shot
