@@ -44,8 +44,8 @@ from .models import (
 DEMO_PASSWORD = "damha2024"  # noqa: S105 - documented demo-only password
 SAMPLE_NOTE = "Dữ liệu mẫu (minh họa)"
 
-PROVINCE = ("22", "Quảng Ninh", "tỉnh")
-DISTRICT = ("200", "Đầm Hà", "huyện")
+PROVINCE = ("22", "Tỉnh Quảng Ninh", "tỉnh")
+DISTRICT = ("200", "Huyện Đầm Hà", "huyện")
 COMMUNES = [
     ("06895", "Thị trấn Đầm Hà", "thị trấn"),
     ("06898", "Xã Quảng Lâm", "xã"),
@@ -285,8 +285,21 @@ INDICATORS = [
     ),
 ]
 
-PERIODS = ["2023-H1", "2023-H2", "2023", "2024-H1", "2024-H2", "2024"]
-CLOSED_PERIODS = {"2023-H1", "2023-H2", "2023", "2024-H1"}
+PERIODS = ["2023-H1", "2023-H2", "2023", "2024-H1", "2024-H2", "2024", "2025-H1", "2025-H2", "2025"]
+CLOSED_PERIODS = {"2023-H1", "2023-H2", "2023", "2024-H1", "2025-H1", "2025-H2", "2025"}
+
+# The 2025 reform (DOMAIN.md §2): from 1/7/2025 the district level is abolished and the
+# nine units of Đầm Hà form two communes directly under the province. The new communes
+# reuse official codes still held by predecessors, so they carry the year as a suffix;
+# the codes themselves are provisional (one public data file, not yet checked against
+# the resolution text).
+REFORM_DATE = datetime.date(2025, 7, 1)
+REFORM_BASIS = "Nghị quyết số 1679/NQ-UBTVQH15 ngày 16/6/2025"
+REFORM = [
+    ("06913-2025", "Xã Quảng Tân", ["06901", "06910", "06898", "06913"]),
+    ("06895-2025", "Xã Đầm Hà", ["06895", "06904", "06919", "06917", "06916"]),
+]
+PROVISIONAL_NOTE = "Mã tạm thời (chưa đối chiếu văn bản)"
 
 # (indicator, unit, period, comparison, value, plan)
 TARGETS = [
@@ -353,10 +366,48 @@ COMMUNE_FIGURES = {
     },
 }
 
+# 2025-H1: the nine old communes (approved). 2025-H2: the two new communes (approved),
+# compared with the sums of their predecessors in 2024-H2.
+COMMUNE_FIGURES["2025-H1"] = {
+    "TTXH_VU": [1, 1, 0, 1, 0, 1, 1, 0, 1],
+    "TTXH_LAMRO": [1, 1, 0, 1, 0, 1, 1, 0, 1],
+    "ANTT_MOHINH": [2, 1, 1, 1, 1, 1, 1, 1, 1],
+    "MT_TUDIEM": [0, 0, 0, 0, 0, 0, 0, 0, 0],
+    "MT_NGHIEN_QL": [7, 3, 2, 3, 2, 4, 4, 1, 2],
+    "MT_HOSO_CAI": [1, 0, 1, 1, 0, 1, 1, 0, 0],
+    "MT_SAU_CAI": [5, 2, 1, 2, 1, 3, 2, 1, 1],
+    "MT_QL_DAYDU": [1, 1, 1, 1, 1, 1, 1, 1, 1],
+}
+NEW_COMMUNE_FIGURES = {
+    "2025-H2": {
+        "06913-2025": {
+            "TTXH_VU": 2,
+            "TTXH_LAMRO": 2,
+            "ANTT_MOHINH": 4,
+            "MT_TUDIEM": 0,
+            "MT_NGHIEN_QL": 11,
+            "MT_HOSO_CAI": 2,
+            "MT_SAU_CAI": 6,
+            "MT_QL_DAYDU": 1,
+        },
+        "06895-2025": {
+            "TTXH_VU": 3,
+            "TTXH_LAMRO": 2,
+            "ANTT_MOHINH": 6,
+            "MT_TUDIEM": 0,
+            "MT_NGHIEN_QL": 15,
+            "MT_HOSO_CAI": 3,
+            "MT_SAU_CAI": 9,
+            "MT_QL_DAYDU": 1,
+        },
+    }
+}
+
 DISTRICT_FIGURES = {
     "2023-H1": {"MT_BAT_XLHS": 4, "MT_MUABAN_2DT": 1, "TG_TIEPNHAN": 35, "TG_GIAIQUYET": 32},
     "2023-H2": {"MT_BAT_XLHS": 3, "MT_MUABAN_2DT": 1, "TG_TIEPNHAN": 38, "TG_GIAIQUYET": 35},
     "2024-H1": {"MT_BAT_XLHS": 5, "MT_MUABAN_2DT": 2, "TG_TIEPNHAN": 40, "TG_GIAIQUYET": 38},
+    "2025-H1": {"MT_BAT_XLHS": 3, "MT_MUABAN_2DT": 1, "TG_TIEPNHAN": 36, "TG_GIAIQUYET": 34},
 }
 
 # 2024-H2 is open: some communes submitted, some in draft, one (Quảng Tân) not started,
@@ -518,7 +569,47 @@ def load():
             _submission(units[unit_code], periods[period_code], status, figures, indicators, reviewer)
     for period_code, figures in DISTRICT_FIGURES.items():
         _submission(units["200"], periods[period_code], SubmissionStatus.APPROVED, figures, indicators, reviewer)
+    new_units = _reform(units)
+    for code in new_units:
+        for indicator, comparison, value in (("MT_TUDIEM", "at_most", 0), ("ANTT_MOHINH", "at_least", 1)):
+            Target.objects.get_or_create(
+                indicator=indicators[indicator],
+                unit=new_units[code],
+                period=periods["2025"],
+                defaults={"comparison": comparison, "value": Decimal(value), "plan": plans["111/KH-UBND"]},
+            )
+    for period_code, by_unit in NEW_COMMUNE_FIGURES.items():
+        for unit_code, figures in by_unit.items():
+            _submission(
+                new_units[unit_code], periods[period_code], SubmissionStatus.APPROVED, figures, indicators, reviewer
+            )
     return Figure.objects.count() - figures_before
+
+
+def _reform(units):
+    """Record the 2025 reform once, through the same service administrators use."""
+    from committees.services import ChangeKind, NewUnit, record_change
+
+    new_units = {}
+    for code, name, predecessors in REFORM:
+        existing = AdministrativeUnit.objects.filter(code=code).first()
+        if existing is None:
+            result = record_change(
+                kind=ChangeKind.MERGE,
+                effective_on=REFORM_DATE,
+                basis=REFORM_BASIS,
+                predecessor_codes=predecessors,
+                successors=[NewUnit(code=code, name=name, parent_code="22", level=Level.COMMUNE, kind="xã")],
+            )
+            existing = result.successors[0]
+            existing.note = PROVISIONAL_NOTE
+            existing.save(update_fields=["note"])
+        new_units[code] = existing
+    district = units["200"]
+    district.refresh_from_db()
+    if district.valid_to is None:
+        record_change(kind=ChangeKind.DISSOLVE, effective_on=REFORM_DATE, basis=REFORM_BASIS, predecessor_codes=["200"])
+    return new_units
 
 
 def _users(units):

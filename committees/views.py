@@ -1,0 +1,24 @@
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .forms import UnitChangeForm
+from .services import UnitChangeError, record_change
+
+
+@staff_member_required
+def unit_change(request):
+    """Administrators record a merger, split, move, rename or dissolution of units."""
+    result = None
+    form = UnitChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = record_change(**form.change_arguments())
+        except UnitChangeError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã ghi nhận thay đổi đơn vị hành chính."))
+            form = UnitChangeForm()
+    return render(request, "committees/unit_change.html", {"form": form, "result": result})

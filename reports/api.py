@@ -1,0 +1,74 @@
+"""The progress API (DESIGN.md "Progress API"): the roll-up as JSON, field for field."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from indicators import rollup
+
+from .views import unit_and_period
+
+
+def _target(target):
+    if target is None:
+        return None
+    return {
+        "comparison": target.comparison,
+        "value": rollup.number(target.value),
+        "period": target.period.code,
+        "plan": target.plan.number if target.plan else None,
+    }
+
+
+def progress_payload(progress):
+    unit, period = progress.unit, progress.period
+    return {
+        "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
+        "period": {"code": period.code, "start": period.start.isoformat(), "end": period.end.isoformat()},
+        "completeness": {
+            "expected": progress.completeness.expected,
+            "submitted": progress.completeness.submitted,
+            "approved": progress.completeness.approved,
+        },
+        "rows": [
+            {
+                "indicator": row.indicator.code,
+                "name": row.indicator.name,
+                "measure": row.indicator.measure,
+                "kind": row.indicator.kind,
+                "actual": row.actual,
+                "numerator": row.numerator,
+                "denominator": row.denominator,
+                "cumulative": row.cumulative,
+                "same_period_last_year": row.same_period_last_year,
+                "change": row.change,
+                "target": _target(row.target),
+                "percent": row.percent,
+                "status": row.status,
+                "children": [
+                    {"unit": child.unit.code, "name": child.unit.name, "actual": child.actual, "status": child.status}
+                    for child in row.children
+                ],
+            }
+            for row in progress.rows
+        ],
+    }
+
+
+def _error(status, message):
+    return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def progress(request, unit_code, period_code):
+    if not request.user.is_authenticated:
+        return _error(401, _("Cần đăng nhập."))
+    try:
+        unit, period = unit_and_period(request.user, unit_code, period_code)
+    except Http404:
+        return _error(404, _("Không tìm thấy đơn vị hoặc kỳ báo cáo."))
+    except PermissionDenied as denied:
+        return _error(403, str(denied) or _("Không có quyền xem đơn vị này."))
+    payload = progress_payload(rollup.progress(unit, period))
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
