@@ -23,6 +23,9 @@ from indicators import demo as demo_data
 from indicators.metadata import MetadataError, dumps, export_metadata, import_metadata, loads
 from indicators.models import Criterion, Figure, Indicator, Period, Submission, Target
 
+# The models behind each section of the file, in the file's order.
+EXPORTED = [AdministrativeUnit, UnitSuccession, Plan, SteeringCommittee, Period, Indicator, Target]
+
 
 def table_counts():
     """Rows in every table of the project (history tables included)."""
@@ -55,20 +58,21 @@ def test_round_trip_into_an_empty_database_gives_the_same_bytes(demo):
     first = dumps(export_metadata())
     data = json.loads(first)
     # The file carries what the roll-up needs, successions and criteria included.
-    assert data["successions"] == [
-        {
-            "predecessor": "06907",
-            "successor": "06913",
-            "effective_on": "2020-01-01",
-            "basis": "Sáp nhập xã Quảng Lợi vào xã Quảng Tân",
-        }
-    ]
+    successions = {(row["predecessor"], row["successor"]): row for row in data["successions"]}
+    assert successions[("06907", "06913")] == {
+        "predecessor": "06907",
+        "successor": "06913",
+        "effective_on": "2020-01-01",
+        "basis": "Sáp nhập xã Quảng Lợi vào xã Quảng Tân",
+    }
+    assert sorted(pred for pred, succ in successions if succ == "06913-2025") == ["06898", "06901", "06910", "06913"]
     status = next(row for row in data["indicators"] if row["code"] == "MT_XA_SACH")
     assert status["criteria"] == [
         {"indicator": "MT_TUDIEM", "comparison": "at_most", "value": 0},
         {"indicator": "MT_QL_DAYDU", "comparison": "at_least", "value": 1},
     ]
-    assert [len(data[key]) for key in data] == [12, 1, 3, 2, 6, 15, 28]
+    assert [len(data[key]) for key in data] == [model.objects.count() for model in EXPORTED]
+    assert Target.objects.count() > 0 and Criterion.objects.count() == 2
 
     empty_database()
     import_metadata(loads(first))
@@ -78,6 +82,7 @@ def test_round_trip_into_an_empty_database_gives_the_same_bytes(demo):
 
 def test_round_trip_through_the_commands(demo, tmp_path):
     exported = tmp_path / "metadata.json"
+    units, targets = AdministrativeUnit.objects.count(), Target.objects.count()
     call_command("export_metadata", output=str(exported), stderr=io.StringIO())
     first = exported.read_bytes()
     empty_database()
@@ -88,8 +93,8 @@ def test_round_trip_through_the_commands(demo, tmp_path):
     call_command("export_metadata", stdout=stdout)
 
     assert stdout.getvalue().encode("utf-8") == first
-    assert "đơn vị: 12 mới, 0 cập nhật, 0 không đổi" in out.getvalue()
-    assert "chỉ tiêu giao: 28 mới, 0 cập nhật, 0 không đổi" in out.getvalue()
+    assert f"đơn vị: {units} mới, 0 cập nhật, 0 không đổi" in out.getvalue()
+    assert f"chỉ tiêu giao: {targets} mới, 0 cập nhật, 0 không đổi" in out.getvalue()
 
 
 def test_export_format(demo):
@@ -109,8 +114,9 @@ def test_export_format(demo):
         "kind": "thị trấn",
         "parent": "200",
         "valid_from": None,
-        "valid_to": None,
+        "valid_to": "2025-06-30",
     }
+    assert data["units"][3]["code"] == "06895-2025"  # the 2025 commune reusing the code, right after it
     assert next(row for row in data["units"] if row["code"] == "06907")["valid_to"] == "2019-12-31"
     assert data["plans"][0] == {
         "number": "111/KH-UBND",
@@ -121,7 +127,7 @@ def test_export_format(demo):
     assert data["committees"][0]["members"] == [
         {"name": "Tô Xuân Lợi", "position": "Phó Chủ tịch UBND huyện", "role": "deputy"}
     ]
-    assert [row["code"] for row in data["periods"]] == ["2023", "2023-H1", "2023-H2", "2024", "2024-H1", "2024-H2"]
+    assert [row["code"] for row in data["periods"]][:6] == ["2023", "2023-H1", "2023-H2", "2024", "2024-H1", "2024-H2"]
     assert data["periods"][4] == {"code": "2024-H1", "start": "2023-12-15", "end": "2024-06-14", "deadline": None}
     rate = next(row for row in data["indicators"] if row["code"] == "TTXH_TYLE")
     assert list(rate) == [
@@ -160,7 +166,7 @@ def test_import_twice_changes_nothing(demo):
     assert {section: counts["created"] + counts["updated"] for section, counts in stats.items()} == dict.fromkeys(
         stats, 0
     )
-    assert stats["targets"]["unchanged"] == 28
+    assert stats["targets"]["unchanged"] == Target.objects.count()
     assert dumps(export_metadata()) == text
 
 
@@ -211,7 +217,7 @@ def valid_file():
                 ],
             }
         ],
-        "periods": [{"code": "2025-H1", "deadline": "2025-06-20"}],
+        "periods": [{"code": "2026-H1", "deadline": "2026-06-20"}],
         "indicators": [
             {
                 "code": "X_COUNT",
@@ -260,7 +266,7 @@ def valid_file():
             {
                 "indicator": "X_COUNT",
                 "unit": "06999",
-                "period": "2025-H1",
+                "period": "2026-H1",
                 "comparison": "at_most",
                 "value": 0,
                 "plan": "7/KH-UBND",
@@ -296,12 +302,12 @@ def test_import_writes_every_section(demo_metadata):
         (1, "Nguyễn Văn An", "head"),
         (2, "Trần Thị Bình", "standing_deputy"),
     ]
-    period = Period.objects.get(code="2025-H1")  # dates omitted: Decree 09 cut-offs
+    period = Period.objects.get(code="2026-H1")  # dates omitted: Decree 09 cut-offs
     assert (period.start, period.end, period.deadline, period.year, period.half) == (
-        datetime.date(2024, 12, 15),
-        datetime.date(2025, 6, 14),
-        datetime.date(2025, 6, 20),
-        2025,
+        datetime.date(2025, 12, 15),
+        datetime.date(2026, 6, 14),
+        datetime.date(2026, 6, 20),
+        2026,
         1,
     )
     rate = Indicator.objects.get(code="X_RATE")
@@ -423,7 +429,7 @@ REFUSALS = [
     (
         "unknown comparison",
         _set(["targets", 0, "comparison"], "more_than"),
-        'targets[0] (X_COUNT · 06999 · 2025-H1): phép so sánh "more_than" không hợp lệ (trường "comparison" nhận '
+        'targets[0] (X_COUNT · 06999 · 2026-H1): phép so sánh "more_than" không hợp lệ (trường "comparison" nhận '
         "một trong: at_least, at_most, reduce_by, reduce_by_percent).",
     ),
     (
@@ -461,14 +467,14 @@ REFUSALS = [
             {
                 "indicator": "X_COUNT",
                 "unit": "06999",
-                "period": "2025-H1",
+                "period": "2026-H1",
                 "comparison": "at_most",
                 "value": 1,
                 "plan": None,
             },
         ),
-        "targets[2] (X_COUNT · 06999 · 2025-H1): chỉ tiêu giao X_COUNT · 06999 · 2025-H1 bị trùng với "
-        "targets[0] (X_COUNT · 06999 · 2025-H1).",
+        "targets[2] (X_COUNT · 06999 · 2026-H1): chỉ tiêu giao X_COUNT · 06999 · 2026-H1 bị trùng với "
+        "targets[0] (X_COUNT · 06999 · 2026-H1).",
     ),
     (
         "unknown parent",
@@ -549,43 +555,43 @@ REFUSALS = [
     (
         "target for an unknown indicator",
         _set(["targets", 0, "indicator"], "KHONG_CO"),
-        'targets[0] (KHONG_CO · 06999 · 2025-H1): chỉ tiêu "KHONG_CO" không tồn tại.',
+        'targets[0] (KHONG_CO · 06999 · 2026-H1): chỉ tiêu "KHONG_CO" không tồn tại.',
     ),
     (
         "target for an unknown unit",
         _set(["targets", 0, "unit"], "06000"),
-        'targets[0] (X_COUNT · 06000 · 2025-H1): đơn vị "06000" không tồn tại.',
+        'targets[0] (X_COUNT · 06000 · 2026-H1): đơn vị "06000" không tồn tại.',
     ),
     (
         "target for an unknown period",
-        _set(["targets", 0, "period"], "2026-H1"),
-        'targets[0] (X_COUNT · 06999 · 2026-H1): kỳ "2026-H1" không tồn tại.',
+        _set(["targets", 0, "period"], "2027-H1"),
+        'targets[0] (X_COUNT · 06999 · 2027-H1): kỳ "2027-H1" không tồn tại.',
     ),
     (
         "target citing an unknown plan",
         _set(["targets", 0, "plan"], "8/KH-UBND"),
-        'targets[0] (X_COUNT · 06999 · 2025-H1): văn bản "8/KH-UBND" không tồn tại.',
+        'targets[0] (X_COUNT · 06999 · 2026-H1): văn bản "8/KH-UBND" không tồn tại.',
     ),
     (
         "target value as a string",
         _set(["targets", 0, "value"], "5"),
-        'targets[0] (X_COUNT · 06999 · 2025-H1): trường "value" phải là một số JSON (ví dụ 5 hoặc 75.5), '
+        'targets[0] (X_COUNT · 06999 · 2026-H1): trường "value" phải là một số JSON (ví dụ 5 hoặc 75.5), '
         'không phải "5".',
     ),
     (
         "negative target",
         _set(["targets", 0, "value"], -1),
-        'targets[0] (X_COUNT · 06999 · 2025-H1): trường "value" phải là một số từ 0 đến dưới 1000 tỷ, không phải -1.',
+        'targets[0] (X_COUNT · 06999 · 2026-H1): trường "value" phải là một số từ 0 đến dưới 1000 tỷ, không phải -1.',
     ),
     (
         "period code",
-        _set(["periods", 0, "code"], "2025-Q1"),
-        'periods[0] (code "2025-Q1"): mã kỳ "2025-Q1" phải có dạng 2024-H1, 2024-H2 hoặc 2024.',
+        _set(["periods", 0, "code"], "2026-Q1"),
+        'periods[0] (code "2026-Q1"): mã kỳ "2026-Q1" phải có dạng 2024-H1, 2024-H2 hoặc 2024.',
     ),
     (
         "period ends before it starts",
-        _set(["periods", 0, "end"], "2024-12-01"),
-        'periods[0] (code "2025-H1"): ngày bắt đầu (2024-12-15) sau ngày kết thúc (2024-12-01).',
+        _set(["periods", 0, "end"], "2025-12-01"),
+        'periods[0] (code "2026-H1"): ngày bắt đầu (2025-12-15) sau ngày kết thúc (2025-12-01).',
     ),
     (
         "section not a list",
@@ -619,7 +625,7 @@ def test_every_problem_is_listed_at_once(demo_metadata):
     data = valid_file()
     data["units"][0]["parent"] = "99999"
     data["indicators"][1]["denominator"] = None
-    data["targets"][0]["period"] = "2026"
+    data["targets"][0]["period"] = "2031"
 
     with pytest.raises(MetadataError) as refused:
         import_metadata(data)
@@ -627,7 +633,7 @@ def test_every_problem_is_listed_at_once(demo_metadata):
     assert refused.value.errors == [
         'units[0] (code "06999"): đơn vị cấp trên "99999" không tồn tại.',
         'indicators[1] (code "X_RATE"): chỉ tiêu tỷ lệ phải có mẫu số (trường "denominator").',
-        'targets[0] (X_COUNT · 06999 · 2026): kỳ "2026" không tồn tại.',
+        'targets[0] (X_COUNT · 06999 · 2031): kỳ "2031" không tồn tại.',
     ]
 
 

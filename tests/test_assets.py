@@ -1,0 +1,49 @@
+"""Local copies of the vendor assets (node_modules, `make assets`) are the bytes the SRI
+hashes in damha/assets.py describe, so the CDN and the offline copy are interchangeable."""
+
+import base64
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from damha.assets import VENDOR_ASSETS, asset_url
+
+NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
+
+
+@pytest.mark.parametrize("name", sorted(VENDOR_ASSETS))
+def test_local_copy_matches_the_configured_integrity(name):
+    asset = VENDOR_ASSETS[name]
+    data = (NODE_MODULES / asset["path"]).read_bytes()
+    digest = base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
+    assert asset["integrity"] == f"sha384-{digest}"
+
+
+@pytest.mark.parametrize("name", sorted(VENDOR_ASSETS))
+def test_local_copy_is_the_pinned_package_version(name):
+    asset = VENDOR_ASSETS[name]
+    package, version = asset["package"].rsplit("@", 1)
+    manifest = (NODE_MODULES / package / "package.json").read_text(encoding="utf-8")
+    assert f'"version": "{version}"' in manifest
+
+
+def test_cdn_urls_are_pinned_and_match_the_local_paths():
+    assert asset_url("chartjs", "cdn") == "https://cdn.jsdelivr.net/npm/chart.js@4.6.1/dist/chart.umd.min.js"
+    assert asset_url("bootstrap_css", "cdn") == (
+        "https://cdn.jsdelivr.net/npm/bootstrap@5.3.3/dist/css/bootstrap.min.css"
+    )
+    assert asset_url("bootstrap_js", "cdn") == (
+        "https://cdn.jsdelivr.net/npm/bootstrap@5.3.3/dist/js/bootstrap.bundle.min.js"
+    )
+    assert asset_url("chartjs", "local") == "/static/vendor/chart.js/dist/chart.umd.min.js"
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_integrity(client, settings):
+    settings.DAMHA_ASSETS = "cdn"
+    html = client.get("/accounts/login/").content.decode()
+    assert (
+        '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/bootstrap@5.3.3/dist/css/bootstrap.min.css" '
+        f'integrity="{VENDOR_ASSETS["bootstrap_css"]["integrity"]}" crossorigin="anonymous">'
+    ) in html
