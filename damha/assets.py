@@ -31,4 +31,7 @@ def asset_url(name, mode):
     asset = VENDOR_ASSETS[name]
     if mode == "local":
         return static("vendor/" + asset["path"])
-    return CDN_BASE + asset["package"] + "/" + asset["path"]
+    # The local path starts with the package's folder in node_modules; the CDN URL names
+    # the package with its version instead ("chart.js@4.6.1/dist/...").
+    name = asset["package"].rsplit("@", 1)[0]
+    return CDN_BASE + asset["package"] + "/" + asset["path"].removeprefix(name + "/")
