@@ -2,7 +2,9 @@ import copy
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -689,3 +691,26 @@ def test_import_accepts_a_byte_order_mark(db, tmp_path):
     call_command("import_metadata", str(path), stdout=io.StringIO())
 
     assert list(Plan.objects.values_list("number", "issued_on")) == [("7/KH-UBND", datetime.date(2025, 2, 1))]
+
+
+def test_the_documented_example_imports(db):
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "metadata-format.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.*?)```", doc, re.DOTALL).group(1)
+
+    stats = import_metadata(loads(example))
+
+    assert {section: counts["created"] for section, counts in stats.items()} == {
+        "units": 4,
+        "successions": 1,
+        "plans": 1,
+        "committees": 1,
+        "members": 1,
+        "periods": 2,
+        "indicators": 5,
+        "criteria": 1,
+        "targets": 2,
+    }
+    assert (Period.objects.get(code="2024-H1").start, Period.objects.get(code="2024-H1").end) == (
+        datetime.date(2023, 12, 15),
+        datetime.date(2024, 6, 14),
+    )
