@@ -32,6 +32,7 @@ system-deps:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	fc-list 2>/dev/null | grep -q LiberationSerif-Regular.ttf || missing="$$missing fonts-liberation2"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \

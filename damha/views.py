@@ -41,3 +41,9 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def help_page(request):
+    """ "Hướng dẫn sử dụng": a short guide per role, the user's own roles first."""
+    return render(request, "help.html", {"nav": navigation_for(request.user)})
