@@ -253,6 +253,9 @@ def _refuse_constant(name):
 
 
 def _show(value):
+    """A value as the file wrote it (a Decimal came from a JSON number, so no quotes)."""
+    if isinstance(value, Decimal):
+        return str(value)
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
@@ -268,9 +271,7 @@ def _label(section, index, entry):
         return f"{base} ({text('predecessor') or '?'} → {text('successor') or '?'})"
     if section == "targets":
         return f"{base} ({text('indicator') or '?'} · {text('unit') or '?'} · {text('period') or '?'})"
-    key = "number" if section == "plans" else "name" if section == "members" else "code"
-    if section == "criteria":
-        key = "indicator"
+    key = {"plans": "number", "members": "name", "criteria": "indicator"}.get(section, "code")
     value = text(key)
     return f'{base} ({key} "{value}")' if value else base
 
@@ -286,14 +287,13 @@ class _Checker:
 
     def entries(self, items, section, keys, prefix=""):
         """[(where, entry)] for the dict entries of a list, checking their keys."""
-        name = section.rsplit(".", 1)[-1]
         if not isinstance(items, list):
-            message = _('"%(section)s" phải là một danh sách [...].') % {"section": name}
+            message = _('"%(section)s" phải là một danh sách [...].') % {"section": section}
             self.errors.append(f"{prefix}: {message}" if prefix else message)
             return []
         result = []
         for index, entry in enumerate(items):
-            label = (prefix + "." if prefix else "") + _label(name, index, entry if isinstance(entry, dict) else {})
+            label = (prefix + "." if prefix else "") + _label(section, index, entry if isinstance(entry, dict) else {})
             if not isinstance(entry, dict):
                 self.error(label, _("mỗi mục phải là một đối tượng JSON {...}."))
                 continue
@@ -305,7 +305,7 @@ class _Checker:
                         % {"key": key, "keys": ", ".join(keys)},
                     )
             for key in keys:
-                if key not in entry and (name, key) not in OPTIONAL_KEYS:
+                if key not in entry and (section, key) not in OPTIONAL_KEYS:
                     self.error(label, _('thiếu trường bắt buộc "%(key)s".') % {"key": key})
             result.append((label, entry))
         return result

@@ -586,6 +586,12 @@ REFUSALS = [
         'targets[0] (X_COUNT · 06999 · 2026-H1): trường "value" phải là một số từ 0 đến dưới 1000 tỷ, không phải -1.',
     ),
     (
+        "more than two decimals",
+        _set(["indicators", 2, "criteria", 0, "value"], 0.125),
+        'indicators[2] (code "X_STATUS").criteria[0] (indicator "X_COUNT"): trường "value" có nhiều nhất 2 chữ số '
+        "thập phân, không phải 0.125.",
+    ),
+    (
         "period code",
         _set(["periods", 0, "code"], "2026-Q1"),
         'periods[0] (code "2026-Q1"): mã kỳ "2026-Q1" phải có dạng 2024-H1, 2024-H2 hoặc 2024.',
@@ -643,6 +649,14 @@ def test_invalid_json_is_refused(db):
     with pytest.raises(MetadataError) as refused:
         loads('{"units": [}')
     assert refused.value.errors == ["Tệp không phải JSON hợp lệ: dòng 1, cột 12 (Expecting value)."]
+
+    with pytest.raises(MetadataError) as refused:
+        import_metadata(loads('{"periods": [{"code": "2026", "deadline": null}], "bogus": 1.005}'))
+    assert refused.value.errors == [
+        'Mục "bogus" ở cấp ngoài cùng không có trong định dạng (các mục: units, successions, plans, committees, '
+        "periods, indicators, targets)."
+    ]
+    assert not Period.objects.filter(code="2026").exists()
 
     with pytest.raises(MetadataError) as refused:
         loads('{"targets": [{"value": NaN}]}')
