@@ -10,7 +10,8 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from committees.models import (
     AdministrativeUnit,
@@ -728,3 +729,14 @@ def test_the_documented_example_imports(db):
         datetime.date(2023, 12, 15),
         datetime.date(2024, 6, 14),
     )
+
+
+def test_export_query_count_does_not_grow_with_the_data(demo_metadata):
+    with CaptureQueriesContext(connection) as demo_only:
+        export_metadata()
+    import_metadata(valid_file())  # more units, members, indicators, criteria and targets
+    with CaptureQueriesContext(connection) as more:
+        data = export_metadata()
+
+    assert len(data["units"]) == AdministrativeUnit.objects.count()
+    assert len(demo_only) == len(more) == 10
