@@ -63,9 +63,17 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Translation catalogues (docs/translation.md): collect the strings into locale/vi and
+# locale/en, make every Vietnamese message its own translation, compile both (.mo files
+# are committed), then count what English still lacks. Repeatable: run it after adding
+# or changing any string.
+I18N_IGNORE := --ignore .venv --ignore node_modules --ignore staticfiles --ignore artifacts --ignore tests --ignore bench
+
 messages: venv
-	$(DEV) $(PY) manage.py makemessages --locale en --locale vi --no-obsolete --ignore .venv --ignore node_modules
-	$(DEV) $(PY) manage.py compilemessages --ignore .venv
+	$(DEV) $(PY) manage.py makemessages --locale vi --locale en --no-obsolete --add-location file $(I18N_IGNORE)
+	$(PY) scripts/fill_vi_catalogue.py locale/vi/LC_MESSAGES/django.po
+	$(DEV) $(PY) manage.py compilemessages --locale vi --locale en $(I18N_IGNORE)
+	@printf 'English: '; msgfmt --statistics -o /dev/null locale/en/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache db.sqlite3

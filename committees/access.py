@@ -4,7 +4,9 @@ A role held on a unit covers the unit's whole subtree. Superusers see and may do
 everything. Every view, the API and the importers ask here; nothing else checks roles.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -85,3 +87,87 @@ def navigation_for(user):
         "is_office": Role.OFFICE in held_roles,
         "is_admin": user.is_staff,
     }
+
+
+# --- Entry, review and import (issue 4) -------------------------------------------------
+# Roles that may reopen or unlock entry for a unit: they may also extend a deadline or
+# open a closed period on the periods page.
+REOPEN_ROLES = (Role.REVIEW, Role.OFFICE)
+
+
+def can_enter(user, unit):
+    """May type this unit's figures on the entry page.
+
+    An entry role on the unit or an ancestor covers the subtree. A review role held
+    directly on the same unit also lets the standing agency (district police) enter the
+    unit's own figures (district-level indicators); a review role never reaches down to
+    commune figures, so a reviewer cannot approve numbers they typed themselves.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if has_role(user, unit, [Role.ENTRY]):
+        return True
+    return Role.REVIEW in _roles(user).get(unit.pk, set())
+
+
+def can_review(user, unit):
+    """May approve, return, reopen this unit's submission and remind its officers."""
+    return has_role(user, unit, [Role.REVIEW])
+
+
+def can_import(user, unit):
+    """May load figures for this unit from a file (DESIGN.md "Figures file")."""
+    return has_role(user, unit, IMPORT_ROLES)
+
+
+def can_reopen(user, unit):
+    """May lift the locks on entry for this unit: reopen, extend a deadline, open a period."""
+    return has_role(user, unit, REOPEN_ROLES)
+
+
+def holds_any(user, roles):
+    """True when the user holds one of ``roles`` on at least one unit (or is a superuser)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    wanted = set(roles)
+    return any(held & wanted for held in _roles(user).values())
+
+
+def can_manage_periods(user):
+    """Periods (open/closed, deadline) are managed by review and office users."""
+    return holds_any(user, REOPEN_ROLES)
+
+
+def can_use_import_page(user):
+    """The upload page is for the standing agency and the office (issue 4, point 7)."""
+    return holds_any(user, REOPEN_ROLES)
+
+
+def reopeners_of(unit):
+    """Users who may reopen entry for ``unit`` (review/office on it or an ancestor), by name."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, unit_roles__unit_id__in=lineage_ids(unit), unit_roles__role__in=REOPEN_ROLES)
+        .distinct()
+        .order_by("username")
+    )
+    return [user.get_full_name() or user.username for user in users]
+
+
+def entry_users_of(unit):
+    """Active users who enter this unit's figures: an entry role on it or an ancestor,
+    or a review role held on the unit itself (the same rule as :func:`can_enter`)."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(unit_roles__unit_id__in=lineage_ids(unit), unit_roles__role=Role.ENTRY)
+            | Q(unit_roles__unit_id=unit.pk, unit_roles__role=Role.REVIEW)
+        )
+        .distinct()
+        .order_by("username")
+    )

@@ -164,7 +164,11 @@ class Plan(models.Model):
     def citation(self):
         type_name = DOCUMENT_TYPES.get(self.doc_type, _("Văn bản"))
         day = self.issued_on
-        return f"{type_name} số {self.number} ngày {day.day}/{day.month}/{day.year}"
+        return _("%(type)s số %(number)s ngày %(day)s") % {
+            "type": type_name,
+            "number": self.number,
+            "day": f"{day.day}/{day.month}/{day.year}",
+        }
 
 
 class SteeringCommittee(models.Model):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import AdministrativeUnit, SteeringCommittee, UnitRole, UnitSuccession
 
@@ -22,12 +23,13 @@ class ChangeKind:
     RENAME = "rename"
     DISSOLVE = "dissolve"
 
+    # Lazy: the list is built once at import, the labels are read in each user's language.
     CHOICES = [
-        (MERGE, _("Sáp nhập (nhiều đơn vị thành một)")),
-        (SPLIT, _("Chia tách (một đơn vị thành nhiều)")),
-        (MOVE, _("Chuyển sang đơn vị cấp trên khác")),
-        (RENAME, _("Đổi tên")),
-        (DISSOLVE, _("Giải thể / kết thúc hoạt động")),
+        (MERGE, gettext_lazy("Sáp nhập (nhiều đơn vị thành một)")),
+        (SPLIT, gettext_lazy("Chia tách (một đơn vị thành nhiều)")),
+        (MOVE, gettext_lazy("Chuyển sang đơn vị cấp trên khác")),
+        (RENAME, gettext_lazy("Đổi tên")),
+        (DISSOLVE, gettext_lazy("Giải thể / kết thúc hoạt động")),
     ]
 
 

@@ -31,7 +31,8 @@ def asset_url(name, mode):
     asset = VENDOR_ASSETS[name]
     if mode == "local":
         return static("vendor/" + asset["path"])
-    # The local path starts with the package's folder in node_modules; the CDN URL names
-    # the package with its version instead ("chart.js@4.6.1/dist/...").
+    # ``path`` is relative to node_modules and so starts with the package's name; the
+    # CDN addresses files inside the package: /npm/chart.js@4.6.1/dist/chart.umd.min.js.
     name = asset["package"].rsplit("@", 1)[0]
-    return CDN_BASE + asset["package"] + "/" + asset["path"].removeprefix(name + "/")
+    inside = asset["path"].removeprefix(name + "/")
+    return CDN_BASE + asset["package"] + "/" + inside

@@ -6,6 +6,7 @@ silently falling back to a default.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "csp",
+    "axes",
     "damha",
     "committees",
     "indicators",
@@ -88,14 +91,26 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "damha.middleware.CookieOnlyLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: it logs out with a flash message when a session is too old.
+    "damha.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out (username, address) pair before any
+# password is checked (docs/security.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "damha.urls"
@@ -151,7 +166,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -168,37 +183,102 @@ STORAGES = {
 # node_modules, served by whitenoise; `make assets`).
 DAMHA_ASSETS = env_choice("DAMHA_ASSETS", ("cdn", "local"), "cdn")
 if DAMHA_ASSETS == "local":
-    STATICFILES_DIRS.append(("vendor", BASE_DIR / "node_modules"))
+    # Only the two packages' dist folders: collecting (and compressing) all of
+    # node_modules took minutes and ~130 MB in production (docs/deployment.md).
+    STATICFILES_DIRS += [
+        (f"vendor/{package}/dist", BASE_DIR / "node_modules" / package / "dist")
+        for package in ("bootstrap", "chart.js")
+    ]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "bcd-damha@localhost")
+# The SMTP relay for reminders (docs/deployment.md); unused by the console backend.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# The public address of the site, for links in e-mails (e.g. https://bcd.damha.example).
+DAMHA_SITE_URL = os.environ.get("DAMHA_SITE_URL", "").rstrip("/")
 
+# Logins, lockouts and refused accesses go to "damha.security" (docs/security.md);
+# Django's own security events (CSRF failures, bad Host headers) to "django.security".
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "damha": {"handlers": ["console"], "level": "INFO"},
         "django.security": {"handlers": ["console"], "level": "WARNING"},
+        # Our own "damha.security" lines say the same in fewer words.
+        "axes": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 
-# Production hardening, on whenever DEBUG is off.
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# Behind a TLS-terminating reverse proxy (docs/deployment.md): trust its
+# X-Forwarded-Proto for "is this HTTPS?" and its X-Forwarded-For for the client's
+# address. DJANGO_PROXY_HOPS counts the proxies in front of the app that append to
+# X-Forwarded-For (nginx alone: 1).
+DAMHA_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+DAMHA_PROXY_HOPS = env_int("DJANGO_PROXY_HOPS", 1)
+
+# Sessions live in the database (several app servers share them) and end after 30
+# minutes without a request (the expiry moves on with every request) and 12 hours
+# after login whatever happens (damha.middleware.SessionLifetimeMiddleware).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+DAMHA_SESSION_MAX_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+
+# Login throttling (django-axes): 5 failures of one username from one address lock
+# that pair for 15 minutes. Locking the pair rather than the username alone keeps a
+# stranger from locking a commune officer out of their own office by typing the
+# officer's name five times (docs/security.md).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "damha.security.client_ip"
+AXES_COOLOFF_MESSAGE = _("Tài khoản tạm thời bị khóa vì đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere, so a
+# script injected into a page cannot run. Bootstrap and Chart.js come from the pinned
+# CDN (with SRI) or from our own static files (DAMHA_ASSETS=local).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "https://cdn.jsdelivr.net"],
+        "style-src": ["'self'", "https://cdn.jsdelivr.net"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Production hardening, on whenever DEBUG is off.
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers probe /healthz over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env_bool("DJANGO_BEHIND_PROXY", False):
+    if DAMHA_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -21,3 +21,5 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("reports.urls")),
 ]
+
+handler403 = "damha.views.permission_denied"

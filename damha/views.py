@@ -2,11 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from committees.access import navigation_for, scope_roots
 from committees.models import Role
 from indicators.models import Period
+
+from .security import log_refused
 
 
 @login_required
@@ -47,3 +50,9 @@ def healthz(request):
 def help_page(request):
     """ "Hướng dẫn sử dụng": a short guide per role, the user's own roles first."""
     return render(request, "help.html", {"nav": navigation_for(request.user)})
+
+
+def permission_denied(request, exception):
+    """403 with the reason the access helper gave (templates/403.html), logged."""
+    log_refused(request, str(exception) or exception.__class__.__name__)
+    return defaults.permission_denied(request, exception)

@@ -618,7 +618,13 @@ def _users(units):
     for username, full_name, is_superuser, roles in USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, first_name=full_name, is_superuser=is_superuser, is_staff=is_superuser)
+            user = User(
+                username=username,
+                first_name=full_name,
+                email=f"{username}@damha.example",  # reserved TLD: reminders show in the console only
+                is_superuser=is_superuser,
+                is_staff=is_superuser,
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
         users[username] = user

@@ -541,8 +541,12 @@ def _applicable_targets(buckets, indicators, period):
     candidates = Target.objects.filter(
         unit__in=buckets, indicator__in=indicators, period__start__lte=period.start, period__end__gte=period.end
     ).select_related("plan", "period")
+    by_id = {indicator.pk: indicator for indicator in indicators}
     chosen = {}
     for target in candidates:
+        # Readers describe a target through its indicator ("≥ 5 vụ"): hand them the
+        # indicator already loaded, else each target costs one more query.
+        target.indicator = by_id[target.indicator_id]
         key = (target.unit_id, target.indicator_id)
         if key not in chosen or target.period_id == period.pk:
             chosen[key] = target

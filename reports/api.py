@@ -5,6 +5,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from damha.security import log_refused
 from indicators import rollup
 
 from .views import unit_and_period
@@ -69,6 +70,8 @@ def progress(request, unit_code, period_code):
     except Http404:
         return _error(404, _("Không tìm thấy đơn vị hoặc kỳ báo cáo."))
     except PermissionDenied as denied:
-        return _error(403, str(denied) or _("Không có quyền xem đơn vị này."))
+        reason = str(denied) or _("Không có quyền xem đơn vị này.")
+        log_refused(request, reason)
+        return _error(403, reason)
     payload = progress_payload(rollup.progress(unit, period))
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})

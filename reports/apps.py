@@ -1,8 +1,9 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
-    verbose_name = _("Báo cáo")
+    # The same Vietnamese word names a document type ("Report"); the app is "Reports".
+    verbose_name = pgettext_lazy("tên ứng dụng", "Báo cáo")

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from committees.access import get_unit_for
+from committees.access import get_unit_for, has_role
 from indicators import rollup
 from indicators.models import Criterion, IndicatorKind, Period
 
@@ -128,7 +128,7 @@ def chart_data(progress, trend_periods, trend_values):
         )
     return {
         "charts": charts,
-        "labels": {"value": _("Kết quả"), "target": _("Chỉ tiêu"), "trend": _("Xu hướng theo kỳ")},
+        "labels": {"value": _("Kết quả"), "target": _("Chỉ tiêu giao"), "trend": _("Xu hướng theo kỳ")},
     }
 
 
@@ -145,7 +145,8 @@ def dashboard(request, unit_code, period_code):
         "progress": progress,
         "completeness": progress.completeness,
         "groups": grouped(progress),
-        "ancestors": unit.ancestors()[::-1],
+        # Units above the user's scope are named but not linked (their page would be 403).
+        "ancestors": [(ancestor, has_role(request.user, ancestor)) for ancestor in unit.ancestors()[::-1]],
         "periods": Period.objects.order_by("-year", "half"),
         "charts": chart_data(progress, trend_periods, trend_values),
         "checklists": checklists(progress),

@@ -23,3 +23,9 @@ def vendor_js(name):
         asset_url(name, settings.DAMHA_ASSETS),
         VENDOR_ASSETS[name]["integrity"],
     )
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta as whole minutes (the lockout page: "thử lại sau 15 phút")."""
+    return int(duration.total_seconds() // 60)

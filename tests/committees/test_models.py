@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from committees.models import AdministrativeUnit, Level, Plan, Role, UnitRole, UnitSuccession
 from tests import factories
@@ -118,3 +119,14 @@ def test_plan_number_is_unique():
     factories.plan("111/KH-UBND")
     with pytest.raises(IntegrityError), transaction.atomic():
         Plan.objects.create(number="111/KH-UBND", issued_on=D(2024, 5, 1), issuer="UBND", title="Trùng số")
+
+
+def test_plan_citation_reads_in_the_active_language(db):
+    plan = factories.plan("111/KH-UBND", datetime.date(2024, 4, 19))
+    with translation.override("vi"):
+        assert plan.citation == "Kế hoạch số 111/KH-UBND ngày 19/4/2024"
+    with translation.override("en"):
+        assert plan.citation == "Plan No. 111/KH-UBND of 19/4/2024"
+    resolution = factories.plan("96/2019/QH14", datetime.date(2019, 11, 27))
+    with translation.override("en"):
+        assert resolution.citation == "Resolution No. 96/2019/QH14 of 27/11/2019"

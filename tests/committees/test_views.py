@@ -58,3 +58,16 @@ def test_refused_change_shows_the_reason_and_writes_nothing(client, units):
     assert "Mã B đã được dùng." in body
     assert UnitSuccession.objects.count() == 0
     assert AdministrativeUnit.objects.get(code="A").valid_to is None
+
+
+def test_unit_change_page_speaks_the_chosen_language(client, units):
+    """The change kinds are read in the visitor's language, not fixed at import time."""
+    client.force_login(f.user("root", superuser=True))
+    client.cookies["django_language"] = "en"
+    body = client.get(URL).content.decode()
+    assert '<option value="merge">Merger (several units into one)</option>' in body
+    assert '<option value="dissolve">Dissolution / end of operation</option>' in body
+    assert "Sáp nhập" not in body
+    client.cookies["django_language"] = "vi"
+    body = client.get(URL).content.decode()
+    assert '<option value="merge">Sáp nhập (nhiều đơn vị thành một)</option>' in body

@@ -1,0 +1,127 @@
+"""Forms of the entry, review, import and periods pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import IndicatorKind, Period
+from .services import NOTE_JUMP_FACTOR, NOTE_JUMP_MIN, is_large_jump
+
+VALUE_PREFIX = "v_"
+NOTE_PREFIX = "n_"
+
+
+class EntryForm(forms.Form):
+    """Every indicator entered at a unit's level: a value and a note each, plus the version."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, indicators, previous=None, submitting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        self.previous = previous or {}
+        self.submitting = submitting
+        for indicator in self.indicators:
+            label = f"{indicator.name} ({indicator.measure})"
+            if indicator.kind == IndicatorKind.YES_NO:
+                field = forms.TypedChoiceField(
+                    label=label,
+                    required=False,
+                    choices=[("", _("— chưa nhập —")), ("1", _("Có")), ("0", _("Không"))],
+                    coerce=int,
+                    empty_value=None,
+                    error_messages={"invalid_choice": _("Chọn Có hoặc Không.")},
+                )
+            else:
+                field = forms.IntegerField(
+                    label=label,
+                    required=False,
+                    min_value=0,
+                    widget=forms.NumberInput(
+                        attrs={"inputmode": "numeric", "pattern": "[0-9]*", "min": "0", "step": "1"}
+                    ),
+                    error_messages={
+                        "invalid": _("Nhập số nguyên từ 0 trở lên, không có phần lẻ."),
+                        "min_value": _("Số liệu không được âm."),
+                    },
+                )
+            self.fields[VALUE_PREFIX + indicator.code] = field
+            self.fields[NOTE_PREFIX + indicator.code] = forms.CharField(
+                label=_("Ghi chú"), required=False, max_length=500
+            )
+
+    def value_field(self, indicator):
+        return self[VALUE_PREFIX + indicator.code]
+
+    def note_field(self, indicator):
+        return self[NOTE_PREFIX + indicator.code]
+
+    def clean(self):
+        cleaned = super().clean()
+        for indicator in self.indicators:
+            value_name, note_name = VALUE_PREFIX + indicator.code, NOTE_PREFIX + indicator.code
+            if value_name in self.errors:
+                continue
+            value = cleaned.get(value_name)
+            note = (cleaned.get(note_name) or "").strip()
+            if value is None and self.submitting:
+                self.add_error(value_name, _("Cần nhập số liệu này trước khi gửi báo cáo."))
+            previous = self.previous.get(indicator.pk)
+            if is_large_jump(previous, value) and not note and note_name not in self.errors:
+                self.add_error(
+                    note_name,
+                    _(
+                        "Số liệu tăng mạnh so với kỳ trước (%(before)s → %(now)s, hơn %(factor)d lần và hơn "
+                        "%(min)d đơn vị): cần ghi chú giải thích."
+                    )
+                    % {"before": previous, "now": value, "factor": NOTE_JUMP_FACTOR, "min": NOTE_JUMP_MIN},
+                )
+        return cleaned
+
+    def values(self):
+        """{indicator code: (value, note)} for services.save_figures."""
+        return {
+            indicator.code: (
+                self.cleaned_data.get(VALUE_PREFIX + indicator.code),
+                self.cleaned_data.get(NOTE_PREFIX + indicator.code, ""),
+            )
+            for indicator in self.indicators
+        }
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ReasonForm(VersionForm):
+    reason = forms.CharField(
+        label=_("Lý do"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Cần ghi lý do.")},
+    )
+
+
+class ImportForm(forms.Form):
+    MAX_BYTES = 5 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("Tệp số liệu (.csv hoặc .xlsx)"),
+        error_messages={"required": _("Chọn tệp cần nhập."), "empty": _("Tệp trống.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("Tệp lớn quá 5 MB."))
+        return upload
+
+
+class PeriodForm(forms.ModelForm):
+    class Meta:
+        model = Period
+        fields = ["is_open", "deadline"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels = {"is_open": _("Đang mở nhập liệu"), "deadline": _("Hạn nhập số liệu")}

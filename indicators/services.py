@@ -1,0 +1,611 @@
+"""Workflows on submissions: save, submit, approve, return, reopen, import, remind.
+
+Every function is keyword-only, checks access through ``committees.access``, writes inside
+``transaction.atomic`` with the submission row locked (``select_for_update``) and leaves a
+history row (django-simple-history) naming the user and, for a state change, the reason.
+
+State machine (DESIGN.md "Submission"):
+
+    (none) ──save──▶ draft ──submit──▶ submitted ──approve──▶ approved
+                       ▲                  │  ▲                   │
+                       │               return │                reopen (reason)
+                       │                  ▼  │ submit            ▼
+                       └────── save ──── returned ◀──────────────┘
+
+Saving a submitted report puts it back to draft (the officer withdraws it to correct
+it); saving a returned one puts it back to draft too. An approved report is locked.
+
+Within one workflow the submission row is written *before* its figures, so the figures
+a user saw at version ``v`` are those recorded before the submission's history row of
+version ``v + 1`` (used to say what changed when a save is refused as stale).
+"""
+
+import dataclasses
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees import access
+from committees.models import AdministrativeUnit
+
+from .models import Figure, Indicator, IndicatorKind, Period, Submission, SubmissionStatus
+
+S = SubmissionStatus
+# simple-history's history_change_reason column is a CharField(max_length=100); the full
+# return/reopen reason lives in Submission.return_reason, which history also keeps.
+REASON_MAX = 100
+
+
+class WorkflowError(Exception):
+    """A refused move, with a Vietnamese message meant for the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """One figure that someone else changed since the user loaded the page."""
+
+    indicator: Indicator
+    seen: int | None
+    now: int | None
+
+
+class StaleVersionError(WorkflowError):
+    """The submission changed since the user loaded it; nothing was written."""
+
+    def __init__(self, *, submission, seen_version, changes):
+        self.submission = submission
+        self.seen_version = seen_version
+        self.current_version = submission.version if submission else 0
+        self.changes = changes
+        who = ""
+        when = ""
+        if submission is not None:
+            who = _display_user(submission.updated_by) or _("người khác")
+            when = format_datetime(submission.updated_at)
+        message = _(
+            "Báo cáo vừa được %(who)s thay đổi lúc %(when)s trong khi bạn đang nhập, nên chưa lưu gì. "
+            "Hãy xem các thay đổi, sửa lại nếu cần rồi bấm lưu lần nữa."
+        ) % {"who": who, "when": when}
+        super().__init__(message)
+
+
+def format_date(day):
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def format_datetime(moment):
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+def _display_user(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _reason(text):
+    return text[:REASON_MAX]
+
+
+# --- Why editing is not allowed ------------------------------------------------------------
+
+
+def edit_blocker(*, user, unit, period, submission=None, today=None):
+    """Why ``user`` may not type ``unit``'s figures for ``period`` now, or None when allowed.
+
+    ``submission`` is the unit's submission for the period if the caller already has it
+    (else it is fetched). The reasons, in the order they are checked: the unit is not
+    yours; the unit did not exist at the end of the period; the period is closed; the
+    report is approved (by whom, when); the deadline passed (and who can reopen). A
+    returned report may still be corrected after the deadline, since the reviewer asked
+    for it, and review/office users, who may extend the deadline, are not held to it.
+    """
+    today = today or _today()
+    if not access.can_enter(user, unit):
+        if access.has_role(user, unit):
+            return _(
+                "Tài khoản của bạn chỉ được xem hoặc duyệt số liệu của %(unit)s, không được nhập: "
+                "số liệu do tài khoản nhập liệu của đơn vị này nhập."
+            ) % {"unit": unit.name}
+        return _("Đơn vị %(unit)s không thuộc phạm vi nhập liệu của tài khoản của bạn.") % {"unit": unit.name}
+    if period.half is None:
+        return _("Số liệu chỉ nhập theo kỳ 6 tháng; số liệu năm %(year)s được tính từ hai kỳ 6 tháng.") % {
+            "year": period.year
+        }
+    if not unit.is_valid_on(period.end):
+        if unit.valid_to and unit.valid_to < period.end:
+            return _(
+                "%(unit)s không còn tồn tại vào cuối kỳ %(period)s (hết hiệu lực từ %(date)s), "
+                "nên không nhập số liệu cho kỳ này; đơn vị kế thừa báo cáo thay."
+            ) % {"unit": unit.name, "period": period.code, "date": format_date(unit.valid_to)}
+        return _(
+            "%(unit)s chưa được thành lập vào cuối kỳ %(period)s (có hiệu lực từ %(date)s), "
+            "nên không nhập số liệu cho kỳ này."
+        ) % {"unit": unit.name, "period": period.code, "date": format_date(unit.valid_from)}
+    reopeners = ", ".join(access.reopeners_of(unit)) or _("quản trị viên")
+    if not period.is_open:
+        return _("Kỳ %(period)s đã khóa nhập liệu. Muốn nhập hoặc sửa, đề nghị %(who)s mở lại kỳ.") % {
+            "period": period.code,
+            "who": reopeners,
+        }
+    if submission is None:
+        submission = Submission.objects.select_related("approved_by").filter(unit=unit, period=period).first()
+    if submission is not None and submission.status == S.APPROVED:
+        return _(
+            "Báo cáo kỳ %(period)s của %(unit)s đã được %(who)s duyệt lúc %(when)s nên đã khóa. "
+            "Muốn sửa, đề nghị %(reopeners)s mở lại (cần nêu lý do)."
+        ) % {
+            "period": period.code,
+            "unit": unit.name,
+            "who": _display_user(submission.approved_by) or _("người duyệt"),
+            "when": format_datetime(submission.approved_at),
+            "reopeners": reopeners,
+        }
+    returned = submission is not None and submission.status == S.RETURNED
+    if period.deadline and today > period.deadline and not returned and not access.can_reopen(user, unit):
+        return _(
+            "Đã quá hạn nhập số liệu kỳ %(period)s (hạn %(date)s). Muốn nhập hoặc sửa, đề nghị %(who)s gia hạn."
+        ) % {"period": period.code, "date": format_date(period.deadline), "who": reopeners}
+    return None
+
+
+# --- Saving and submitting -------------------------------------------------------------------
+
+
+def entered_indicators(level):
+    """The count and yes/no indicators typed at ``level``, in report order."""
+    return Indicator.objects.entered().filter(entry_level=level).order_by("section", "order", "code")
+
+
+# A value more than NOTE_JUMP_FACTOR times the previous period's and more than
+# NOTE_JUMP_MIN above it needs a note (a typo such as 50 for 5 is caught, 1 → 4 is not).
+NOTE_JUMP_FACTOR = 3
+NOTE_JUMP_MIN = 5
+
+
+def is_large_jump(previous, value):
+    if previous is None or value is None:
+        return False
+    return value > NOTE_JUMP_FACTOR * previous and value > previous + NOTE_JUMP_MIN
+
+
+def check_value(indicator, value):
+    """A Vietnamese message when ``value`` is not acceptable for ``indicator``, else None."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return _("Số liệu phải là số nguyên.")
+    if value < 0:
+        return _("Số liệu không được âm.")
+    if indicator.kind == IndicatorKind.YES_NO and value not in (0, 1):
+        return _("Chỉ tiêu có/không chỉ nhận 1 (có) hoặc 0 (không).")
+    return None
+
+
+def _figures_seen_at(submission, version):
+    """{indicator_id: value} as the submission stood at ``version`` (see the module docstring)."""
+    if submission is None or version <= 0:
+        return {}
+    next_record = (
+        Submission.history.filter(id=submission.pk, version__gt=version).order_by("history_date", "history_id").first()
+    )
+    records = Figure.history.filter(submission_id=submission.pk)
+    if next_record is not None:
+        records = records.filter(history_date__lt=next_record.history_date)
+    seen = {}
+    for record in records.order_by("history_date", "history_id"):
+        seen[record.indicator_id] = None if record.history_type == "-" else record.value
+    return seen
+
+
+def _stale(submission, seen_version):
+    """The error saying what changed between ``seen_version`` and now."""
+    seen = _figures_seen_at(submission, seen_version)
+    now = {}
+    if submission is not None:
+        now = dict(submission.figures.values_list("indicator_id", "value"))
+    changed_ids = [pk for pk in set(seen) | set(now) if seen.get(pk) != now.get(pk)]
+    indicators = Indicator.objects.in_bulk(changed_ids)
+    changes = sorted(
+        (Change(indicators[pk], seen.get(pk), now.get(pk)) for pk in changed_ids),
+        key=lambda change: (change.indicator.section, change.indicator.order, change.indicator.code),
+    )
+    return StaleVersionError(submission=submission, seen_version=seen_version, changes=changes)
+
+
+def _lock(unit, period):
+    return Submission.objects.select_for_update().filter(unit=unit, period=period).first()
+
+
+def _create(user, unit, period, reason):
+    """A new draft; a concurrent creation by someone else is reported as a stale version."""
+    submission = Submission(unit=unit, period=period, status=S.DRAFT, version=1, updated_by=user)
+    submission._history_user = user
+    submission._change_reason = _reason(reason)
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError:
+        raise _stale(_lock(unit, period), 0) from None
+    return submission
+
+
+def save_figures(*, user, unit, period, values, version, submit=False):
+    """Save the unit's figures for the period as a draft, or save and submit them.
+
+    ``values`` maps indicator codes to ``(value, note)``; ``value`` is an int or None.
+    ``version`` is the submission version the user loaded (0 when there was none): if the
+    submission changed since, :class:`StaleVersionError` says what changed and nothing is
+    written. Returns the submission.
+    """
+    with transaction.atomic():
+        submission = _lock(unit, period)
+        blocker = edit_blocker(user=user, unit=unit, period=period, submission=submission)
+        if blocker:
+            raise WorkflowError(blocker)
+        if (submission.version if submission else 0) != version:
+            raise _stale(submission, version)
+        indicators = {indicator.code: indicator for indicator in entered_indicators(unit.level)}
+        for code, (value, _note) in values.items():
+            indicator = indicators.get(code)
+            if indicator is None:
+                raise WorkflowError(
+                    _("Chỉ tiêu %(code)s không nhập ở cấp của %(unit)s.") % {"code": code, "unit": unit.name}
+                )
+            problem = check_value(indicator, value)
+            if problem:
+                raise WorkflowError(f"{indicator.name}: {problem}")
+
+        existing = {} if submission is None else {figure.indicator_id: figure for figure in submission.figures.all()}
+        pending = []
+        for code, (value, note) in values.items():
+            indicator = indicators[code]
+            figure = existing.get(indicator.pk)
+            note = (note or "").strip()
+            if figure is None:
+                if value is None and not note:
+                    continue
+                pending.append(Figure(indicator=indicator, value=value, note=note))
+            elif figure.value != value or figure.note != note:
+                figure.value, figure.note = value, note
+                pending.append(figure)
+
+        action = _("Gửi báo cáo") if submit else _("Lưu nháp")
+        if submit:
+            if submission is not None and submission.status == S.SUBMITTED and not pending:
+                raise WorkflowError(_("Báo cáo đã được gửi, đang chờ duyệt; không có gì thay đổi để gửi lại."))
+            new_status = S.SUBMITTED
+        else:
+            new_status = S.DRAFT
+        if submission is not None and not pending and submission.status == new_status:
+            return submission  # nothing to record
+
+        if submission is None:
+            submission = _create(user, unit, period, action)
+            if submit:
+                _advance(submission, user, action, status=S.SUBMITTED)
+        else:
+            _advance(submission, user, action, status=new_status)
+        _write_figures(submission, pending, user, action)
+        return submission
+
+
+def _advance(submission, user, reason, *, status, **fields):
+    """Write a state change (or a plain edit) of the submission with its history row."""
+    now = timezone.now()
+    submission.status = status
+    submission.version += 1
+    submission.updated_by = user
+    if status == S.SUBMITTED:
+        submission.submitted_at, submission.submitted_by = now, user
+        submission.return_reason = ""
+    if status != S.APPROVED:
+        submission.approved_at, submission.approved_by = None, None
+    for name, value in fields.items():
+        setattr(submission, name, value)
+    submission._history_user = user
+    submission._change_reason = _reason(reason)
+    submission.save()
+
+
+def _write_figures(submission, figures, user, reason):
+    for figure in figures:
+        figure.submission = submission
+        figure._history_user = user
+        figure._change_reason = _reason(reason)
+        figure.save()
+
+
+def submit(*, user, submission, version=None):
+    """Submit a draft or returned report as it stands."""
+    with transaction.atomic():
+        locked = _lock(submission.unit, submission.period)
+        blocker = edit_blocker(user=user, unit=locked.unit, period=locked.period, submission=locked)
+        if blocker:
+            raise WorkflowError(blocker)
+        if version is not None and version != locked.version:
+            raise _stale(locked, version)
+        if locked.status == S.SUBMITTED:
+            raise WorkflowError(_("Báo cáo đã được gửi, đang chờ duyệt."))
+        _advance(locked, user, _("Gửi báo cáo"), status=S.SUBMITTED)
+        return locked
+
+
+# --- Review ------------------------------------------------------------------------------------
+
+
+def _locked_for_review(user, submission, version):
+    locked = Submission.objects.select_for_update().select_related("unit", "period").get(pk=submission.pk)
+    if not access.can_review(user, locked.unit):
+        raise WorkflowError(_("Bạn không có quyền duyệt báo cáo của %(unit)s.") % {"unit": locked.unit.name})
+    if version is not None and version != locked.version:
+        raise _stale(locked, version)
+    return locked
+
+
+def _required_reason(reason, message):
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(message)
+    return reason
+
+
+def approve(*, user, submission, version=None):
+    """Approve a submitted report; it is then locked."""
+    with transaction.atomic():
+        locked = _locked_for_review(user, submission, version)
+        if locked.status != S.SUBMITTED:
+            raise WorkflowError(
+                {
+                    S.DRAFT: _("Không thể duyệt: báo cáo đang là bản nháp, đơn vị chưa gửi."),
+                    S.RETURNED: _("Không thể duyệt: báo cáo đã bị trả lại, đang chờ đơn vị sửa và gửi lại."),
+                    S.APPROVED: _("Báo cáo này đã được duyệt rồi."),
+                }[locked.status]
+            )
+        _advance(locked, user, _("Duyệt"), status=S.APPROVED, approved_at=timezone.now(), approved_by=user)
+        return locked
+
+
+def return_submission(*, user, submission, reason, version=None):
+    """Return a submitted report to its unit with a reason the officer will see."""
+    with transaction.atomic():
+        reason = _required_reason(reason, _("Cần ghi lý do trả lại để đơn vị biết phải sửa gì."))
+        locked = _locked_for_review(user, submission, version)
+        if locked.status != S.SUBMITTED:
+            raise WorkflowError(
+                _("Chỉ trả lại được báo cáo đã gửi; báo cáo này đang ở trạng thái “%(status)s”.")
+                % {"status": locked.get_status_display()}
+            )
+        _advance(locked, user, _("Trả lại: %(reason)s") % {"reason": reason}, status=S.RETURNED, return_reason=reason)
+        return locked
+
+
+def reopen(*, user, submission, reason, version=None):
+    """Unlock an approved report: it goes back to the unit as returned, with the reason."""
+    with transaction.atomic():
+        reason = _required_reason(reason, _("Cần ghi lý do mở lại báo cáo đã duyệt."))
+        locked = _locked_for_review(user, submission, version)
+        if locked.status != S.APPROVED:
+            raise WorkflowError(_("Chỉ mở lại được báo cáo đã duyệt."))
+        _advance(locked, user, _("Mở lại: %(reason)s") % {"reason": reason}, status=S.RETURNED, return_reason=reason)
+        return locked
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+def import_figures(*, user, rows, source=""):
+    """Write validated figure rows (objects with unit, period, indicator, value, note).
+
+    Each unit × period's submission is created or updated as submitted, in one
+    transaction: if any submission turns out to be approved meanwhile, nothing is
+    written. An empty note keeps the figure's existing note. Returns the submissions.
+    """
+    reason = _("Nhập từ tệp %(file)s") % {"file": source} if source else _("Nhập từ tệp")
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[(row.unit, row.period)].append(row)
+    submissions = []
+    with transaction.atomic():
+        for (unit, period), unit_rows in grouped.items():
+            submission = _lock(unit, period)
+            if submission is not None and submission.status == S.APPROVED:
+                raise WorkflowError(
+                    _("Báo cáo kỳ %(period)s của %(unit)s đã được duyệt (đã khóa).")
+                    % {"period": period.code, "unit": unit.name}
+                )
+            if submission is None:
+                submission = _create(user, unit, period, reason)
+            _advance(submission, user, reason, status=S.SUBMITTED)
+            existing = {figure.indicator_id: figure for figure in submission.figures.all()}
+            pending = []
+            for row in unit_rows:
+                figure = existing.get(row.indicator.pk) or Figure(indicator=row.indicator, note="")
+                note = row.note or figure.note
+                if figure.pk is None or figure.value != row.value or figure.note != note:
+                    figure.value, figure.note = row.value, note
+                    pending.append(figure)
+            _write_figures(submission, pending, user, reason)
+            submissions.append(submission)
+    return submissions
+
+
+# --- Reminders ---------------------------------------------------------------------------------
+
+
+def units_not_submitted(*, period, root=None):
+    """Units that should report for ``period`` and have not (none, draft or returned).
+
+    Units valid at the end of the period, at a level where a count or yes/no indicator
+    is entered, inside ``root``'s subtree when given.
+    """
+    levels = set(Indicator.objects.entered().values_list("entry_level", flat=True))
+    units = (
+        AdministrativeUnit.objects.valid_on(period.end)
+        .filter(level__in=levels)
+        .select_related("parent__parent__parent")
+    )
+    done = Submission.objects.filter(period=period, status__in=(S.SUBMITTED, S.APPROVED)).values("unit_id")
+    units = units.exclude(pk__in=done).order_by("level_rank", "code")
+    if root is None:
+        return list(units)
+    return [unit for unit in units if root.pk in access.lineage_ids(unit)]
+
+
+def send_reminder(*, unit, period, link="", today=None):
+    """E-mail the entry users of ``unit`` that its report for ``period`` is awaited.
+
+    Returns the addresses written to (users without an e-mail address are skipped).
+    """
+    today = today or _today()
+    recipients = [user.email for user in access.entry_users_of(unit) if user.email]
+    if not recipients:
+        return []
+    if period.deadline:
+        days_left = (period.deadline - today).days
+        if days_left >= 0:
+            deadline = _("Hạn nhập: %(date)s (còn %(days)d ngày).") % {
+                "date": format_date(period.deadline),
+                "days": days_left,
+            }
+        else:
+            deadline = _("Hạn nhập: %(date)s (đã quá hạn).") % {"date": format_date(period.deadline)}
+    else:
+        deadline = ""
+    subject = _("[BCĐ huyện] Nhắc nhập số liệu %(period)s — %(unit)s") % {"period": period.label, "unit": unit.name}
+    lines = [
+        _("Kính gửi đồng chí phụ trách nhập số liệu của %(unit)s,") % {"unit": unit.name},
+        "",
+        _("Đơn vị chưa gửi báo cáo số liệu %(period)s (mã kỳ %(code)s).")
+        % {"period": period.label, "code": period.code},
+    ]
+    if deadline:
+        lines.append(deadline)
+    if link:
+        lines.append(_("Nhập và gửi báo cáo tại: %(link)s") % {"link": link})
+    lines += ["", _("Thư này được gửi tự động từ hệ thống theo dõi chỉ tiêu Ban Chỉ đạo.")]
+    send_mail(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, recipients)
+    return recipients
+
+
+def reminder_due(period, days, today=None):
+    """True when ``period`` is open with a deadline between today and ``days`` days ahead."""
+    today = today or _today()
+    if not period.is_open or period.deadline is None:
+        return False
+    return today <= period.deadline <= today + datetime.timedelta(days=days)
+
+
+# --- Periods -----------------------------------------------------------------------------------
+
+
+def update_period(*, user, period, is_open, deadline):
+    """Open or close a half-year period for entry and set its deadline."""
+    if not access.can_manage_periods(user):
+        raise WorkflowError(_("Chỉ người duyệt hoặc văn phòng được mở, khóa kỳ báo cáo."))
+    with transaction.atomic():
+        locked = Period.objects.select_for_update().get(pk=period.pk)
+        locked.is_open, locked.deadline = is_open, deadline
+        locked.save(update_fields=["is_open", "deadline"])
+        return locked
+
+
+# --- History -----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Event:
+    """One line of a submission's timeline."""
+
+    when: datetime.datetime
+    who: str
+    kind: str  # "status" or "figure"
+    title: str
+    old: str = ""
+    new: str = ""
+    detail: str = ""
+    reason: str = ""
+    order: int = 0
+
+
+def _shown(indicator, value):
+    if value is None:
+        return _("(trống)")
+    if indicator is not None and indicator.kind == IndicatorKind.YES_NO:
+        return _("Có") if value else _("Không")
+    return str(value)
+
+
+def timeline(submission):
+    """Every status change and every figure change of ``submission``, newest first (3 queries)."""
+    events = []
+    records = Submission.history.filter(id=submission.pk).select_related("history_user")
+    previous = None
+    for record in records.order_by("history_date", "history_id"):
+        status_label = S(record.status).label
+        if previous is None or previous.status != record.status:
+            detail = ""
+            title = record.history_change_reason or ""
+            if previous is None:
+                title = _("Tạo báo cáo")
+            elif record.status == S.RETURNED:
+                # The reason goes in the detail line, whole (the change reason is cut at 100).
+                title = _("Mở lại") if previous.status == S.APPROVED else _("Trả lại")
+                detail = record.return_reason
+            events.append(
+                Event(
+                    when=record.history_date,
+                    who=_display_user(record.history_user),
+                    kind="status",
+                    title=title,
+                    old=S(previous.status).label if previous else "",
+                    new=status_label,
+                    detail=detail,
+                    order=record.history_id,
+                )
+            )
+        previous = record
+    figure_records = Figure.history.filter(submission_id=submission.pk).select_related("history_user", "indicator")
+    last = {}
+    for record in figure_records.order_by("history_date", "history_id"):
+        before = last.get(record.id)
+        indicator = record.indicator
+        old_value = before.value if before else None
+        old_note = before.note if before else ""
+        if record.history_type == "-":
+            new_value, new_note = None, ""
+        else:
+            new_value, new_note = record.value, record.note
+        if before is not None and old_value == new_value and old_note == new_note:
+            last[record.id] = record
+            continue
+        detail = new_note if new_note != old_note else ""
+        events.append(
+            Event(
+                when=record.history_date,
+                who=_display_user(record.history_user),
+                kind="figure",
+                title=indicator.name if indicator else str(record.indicator_id),
+                old=_shown(indicator, old_value) if before is not None else "",
+                new=_shown(indicator, new_value),
+                detail=detail,
+                reason=record.history_change_reason or "",
+                order=record.history_id,
+            )
+        )
+        last[record.id] = record
+    events.sort(key=lambda event: (event.when, event.kind == "status", event.order), reverse=True)
+    return events

@@ -1,0 +1,305 @@
+"""The progress API (DESIGN.md "Progress API"): exact JSON, errors and scope."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from committees.models import AdministrativeUnit, Level, Role
+from indicators.models import Period, SubmissionStatus
+from tests import factories as f
+
+
+def api_url(unit_code, period_code):
+    return reverse("reports:api_progress", args=[unit_code, period_code])
+
+
+@pytest.fixture
+def small(db):
+    """District 200 with communes C1, C2; hand-checked figures for 2023-H1 and 2024-H1."""
+    for code in ("2023-H1", "2024-H1", "2024"):
+        f.period(code)
+    _province, district, (c1, c2) = f.tree(communes=("C1", "C2"))
+    district.name = "Huyện Thử"
+    district.save()
+    plan = f.plan("111/KH-UBND")
+    vu = f.indicator("VU", name="Số vụ", order=1)
+    lamro = f.indicator("LAMRO", name="Số vụ làm rõ", order=2)
+    tyle = f.indicator("TYLE", kind="rate", name="Tỷ lệ làm rõ", measure="%", numerator=lamro, denominator=vu, order=3)
+    bat = f.indicator("BAT", entry_level=Level.DISTRICT, name="Số vụ bắt", order=4)
+    year, h1, last = (Period.objects.get(code=c) for c in ("2024", "2024-H1", "2023-H1"))
+    f.target(vu, district, year, "reduce_by", 1, plan)
+    f.target(vu, c1, year, "at_most", 3)
+    f.target(tyle, district, h1, "at_least", 75)
+    f.target(bat, district, year, "at_least", 4, plan)
+    f.submission(c1, last, SubmissionStatus.APPROVED, VU=4)
+    f.submission(c2, last, SubmissionStatus.APPROVED, VU=2)
+    f.submission(c1, h1, SubmissionStatus.APPROVED, VU=3, LAMRO=3)
+    f.submission(c2, h1, SubmissionStatus.SUBMITTED, VU=2, LAMRO=1)
+    f.submission(district, h1, SubmissionStatus.APPROVED, BAT=3)
+    return district
+
+
+# Hand-computed for 200 / 2024-H1:
+# - VU: 3 + 2 = 5; 2023-H1: 4 + 2 = 6; change −1; year target reduce_by 1 → cumulative 5,
+#   L = 6, 6 − 5 = 1 ≥ 1 → achieved; C1 3 ≤ its own at_most 3 → achieved; C2 no target.
+# - LAMRO: 3 + 1 = 4, nothing last year → null, change null, no target.
+# - TYLE: 4 / 5 × 100 = 80 (C1 3/3 = 100, C2 1/2 = 50); own H1 target ≥ 75 → achieved;
+#   last year: LAMRO null → null; a rate has no percent.
+# - BAT (district-entered): 3; year target ≥ 4 → cumulative 3, in_progress, 75 %.
+# - completeness: 200 (enters BAT), C1, C2 = 3 expected; 3 submitted; 200 and C1 approved = 2.
+EXPECTED = {
+    "unit": {"code": "200", "name": "Huyện Thử", "level": "district"},
+    "period": {"code": "2024-H1", "start": "2023-12-15", "end": "2024-06-14"},
+    "completeness": {"expected": 3, "submitted": 3, "approved": 2},
+    "rows": [
+        {
+            "indicator": "VU",
+            "name": "Số vụ",
+            "measure": "vụ",
+            "kind": "count",
+            "actual": 5,
+            "numerator": None,
+            "denominator": None,
+            "cumulative": 5,
+            "same_period_last_year": 6,
+            "change": -1,
+            "target": {"comparison": "reduce_by", "value": 1, "period": "2024", "plan": "111/KH-UBND"},
+            "percent": None,
+            "status": "achieved",
+            "children": [
+                {"unit": "C1", "name": "Đơn vị C1", "actual": 3, "status": "achieved"},
+                {"unit": "C2", "name": "Đơn vị C2", "actual": 2, "status": "no_target"},
+            ],
+        },
+        {
+            "indicator": "LAMRO",
+            "name": "Số vụ làm rõ",
+            "measure": "vụ",
+            "kind": "count",
+            "actual": 4,
+            "numerator": None,
+            "denominator": None,
+            "cumulative": 4,
+            "same_period_last_year": None,
+            "change": None,
+            "target": None,
+            "percent": None,
+            "status": "no_target",
+            "children": [
+                {"unit": "C1", "name": "Đơn vị C1", "actual": 3, "status": "no_target"},
+                {"unit": "C2", "name": "Đơn vị C2", "actual": 1, "status": "no_target"},
+            ],
+        },
+        {
+            "indicator": "TYLE",
+            "name": "Tỷ lệ làm rõ",
+            "measure": "%",
+            "kind": "rate",
+            "actual": 80.0,
+            "numerator": 4,
+            "denominator": 5,
+            "cumulative": 80.0,
+            "same_period_last_year": None,
+            "change": None,
+            "target": {"comparison": "at_least", "value": 75, "period": "2024-H1", "plan": None},
+            "percent": None,
+            "status": "achieved",
+            "children": [
+                {"unit": "C1", "name": "Đơn vị C1", "actual": 100.0, "status": "no_target"},
+                {"unit": "C2", "name": "Đơn vị C2", "actual": 50.0, "status": "no_target"},
+            ],
+        },
+        {
+            "indicator": "BAT",
+            "name": "Số vụ bắt",
+            "measure": "vụ",
+            "kind": "count",
+            "actual": 3,
+            "numerator": None,
+            "denominator": None,
+            "cumulative": 3,
+            "same_period_last_year": None,
+            "change": None,
+            "target": {"comparison": "at_least", "value": 4, "period": "2024", "plan": "111/KH-UBND"},
+            "percent": 75.0,
+            "status": "in_progress",
+            "children": [
+                {"unit": "C1", "name": "Đơn vị C1", "actual": None, "status": "no_target"},
+                {"unit": "C2", "name": "Đơn vị C2", "actual": None, "status": "no_target"},
+            ],
+        },
+    ],
+}
+
+
+def _walk_numbers(value, path=""):
+    """Every (path, value) of the payload that should be a number or null."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk_numbers(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk_numbers(item, f"{path}[{index}]")
+    else:
+        yield path, value
+
+
+NUMERIC_KEYS = {
+    "expected",
+    "submitted",
+    "approved",
+    "actual",
+    "numerator",
+    "denominator",
+    "cumulative",
+    "same_period_last_year",
+    "change",
+    "value",
+    "percent",
+}
+
+
+def test_exact_json_for_a_small_case(small, client):
+    client.force_login(f.user("xem", (Role.VIEW, small)))
+    response = client.get(api_url("200", "2024-H1"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    payload = json.loads(response.content)
+    assert payload == EXPECTED
+    # Numbers are JSON numbers (never strings) and codes are strings.
+    for path, value in _walk_numbers(payload):
+        key = path.rsplit(".", 1)[-1]
+        if key in NUMERIC_KEYS:
+            assert value is None or type(value) in (int, float), (path, value)
+        elif key in ("indicator", "unit", "period", "plan", "code"):
+            assert value is None or isinstance(value, str), (path, value)
+    # Counts stay whole numbers in the text, not "5.0" or "5.00".
+    assert '"actual": 5,' in response.content.decode()
+    assert '"value": 1,' in response.content.decode()
+
+
+def test_vietnamese_is_sent_as_utf8_not_escaped(small, client):
+    client.force_login(f.user("xem", (Role.VIEW, small)))
+    body = client.get(api_url("200", "2024-H1")).content.decode("utf-8")
+    assert "Huyện Thử" in body
+
+
+def test_commune_payload_has_no_district_indicator(small, client):
+    client.force_login(f.user("xem", (Role.VIEW, small)))
+    payload = client.get(api_url("C2", "2024-H1")).json()
+    # C2: VU 2 (no own target), LAMRO 1, TYLE 1/2 = 50; BAT is entered by the district only.
+    assert [r["indicator"] for r in payload["rows"]] == ["VU", "LAMRO", "TYLE"]
+    assert [(r["actual"], r["status"]) for r in payload["rows"]] == [
+        (2, "no_target"),
+        (1, "no_target"),
+        (50.0, "no_target"),
+    ]
+    assert all(r["children"] == [] for r in payload["rows"])
+    assert payload["completeness"] == {"expected": 1, "submitted": 1, "approved": 0}
+
+
+def test_unknown_unit_or_period_is_404(small, client):
+    client.force_login(f.user("root", superuser=True))
+    for url in (api_url("99999", "2024-H1"), api_url("200", "2030-H1"), api_url("200", "bogus")):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "error" in response.json()
+
+
+def test_outside_scope_is_403(small, client):
+    c1 = AdministrativeUnit.objects.get(code="C1")
+    client.force_login(f.user("congan.c1", (Role.ENTRY, c1)))
+    assert client.get(api_url("C1", "2024-H1")).status_code == 200
+    for code in ("200", "C2", "22"):
+        response = client.get(api_url(code, "2024-H1"))
+        assert response.status_code == 403, code
+        assert "error" in response.json()
+
+
+def test_anonymous_gets_401(small, client):
+    response = client.get(api_url("200", "2024-H1"))
+    assert response.status_code == 401
+    assert response.json() == {"error": "Cần đăng nhập."}
+
+
+def test_post_is_not_allowed(small, client):
+    client.force_login(f.user("root", superuser=True))
+    assert client.post(api_url("200", "2024-H1")).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("admin", 200),
+        ("lanhdao", 200),
+        ("duyet", 200),
+        ("vanphong", 200),
+        ("congan.quangtan", 403),
+        ("congan.damha", 403),
+    ],
+)
+def test_demo_cast_on_the_district(demo, client, django_user_model, username, expected):
+    client.force_login(django_user_model.objects.get(username=username))
+    assert client.get(api_url("200", "2024-H1")).status_code == expected
+
+
+def test_demo_commune_officer_sees_own_commune_only(demo, client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="congan.quangtan"))
+    assert client.get(api_url("06913", "2024-H1")).status_code == 200
+    assert client.get(api_url("06916", "2024-H1")).status_code == 403
+
+
+@pytest.fixture
+def demo_payload(demo, client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="lanhdao"))
+    response = client.get(api_url("200", "2024-H1"))
+    assert response.status_code == 200
+    return response.json()
+
+
+def _row(payload, code):
+    return next(r for r in payload["rows"] if r["indicator"] == code)
+
+
+def test_demo_drug_cases_5_of_5(demo_payload):
+    r = _row(demo_payload, "MT_BAT_XLHS")
+    # "Bắt xử lý hình sự 5/5 vụ (Đạt 100%)": district figure 5, 2024 quota ≥ 5 (Plan 111).
+    assert r["actual"] == 5
+    assert r["cumulative"] == 5
+    assert r["target"] == {"comparison": "at_least", "value": 5, "period": "2024", "plan": "111/KH-UBND"}
+    assert r["percent"] == 100
+    assert r["status"] == "achieved"
+    assert r["same_period_last_year"] == 4
+
+
+def test_demo_trafficking_cases_2_of_annual_2(demo_payload):
+    r = _row(demo_payload, "MT_MUABAN_2DT")
+    # "đạt 100% chỉ tiêu công tác năm 2024" already at mid-year: 2 of the annual 2.
+    assert (r["actual"], r["cumulative"], r["percent"], r["status"]) == (2, 2, 100, "achieved")
+    assert r["target"] == {"comparison": "at_least", "value": 2, "period": "2024", "plan": "111/KH-UBND"}
+
+
+def test_demo_social_order_crimes_down_1(demo_payload):
+    r = _row(demo_payload, "TTXH_VU")
+    # "kéo giảm 1 vụ so với cùng kỳ": 2024-H1 8 against 2023-H1 9.
+    assert (r["actual"], r["same_period_last_year"], r["change"]) == (8, 9, -1)
+    assert r["target"]["comparison"] == "reduce_by"
+    assert r["target"]["value"] == 1
+    assert r["status"] == "achieved"
+    assert sum(child["actual"] for child in r["children"]) == 8
+
+
+def test_demo_no_drug_hotspots_anywhere(demo_payload):
+    r = _row(demo_payload, "MT_TUDIEM")
+    # "Chưa phát hiện có điểm, tụ điểm": 0 in the district and 0 in each of the 9 communes.
+    assert (r["actual"], r["status"]) == (0, "achieved")
+    assert r["target"] == {"comparison": "at_most", "value": 0, "period": "2024", "plan": "111/KH-UBND"}
+    assert len(r["children"]) == 9
+    assert {child["actual"] for child in r["children"]} == {0}
+    assert {child["status"] for child in r["children"]} == {"achieved"}
+
+
+def test_demo_completeness(demo_payload):
+    # 2024-H1: district 200 + 9 communes (Quảng Lợi ended in 2019), all approved.
+    assert demo_payload["completeness"] == {"expected": 10, "submitted": 10, "approved": 10}
