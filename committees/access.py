@@ -16,6 +16,12 @@ from .models import AdministrativeUnit, Role, UnitRole
 READ_ROLES = (Role.ENTRY, Role.REVIEW, Role.VIEW, Role.OFFICE)
 # Roles that allow loading figures from a file (DESIGN.md, figures file).
 IMPORT_ROLES = (Role.ENTRY, Role.REVIEW, Role.OFFICE)
+# Report documents and meetings: office staff prepare them; leaders and the standing
+# agency read them; commune entry users have no access (issue 5).
+REPORT_READ_ROLES = (Role.REVIEW, Role.VIEW, Role.OFFICE)
+REPORT_EDIT_ROLES = (Role.OFFICE,)
+# The dated tree is at most province → district → commune (plus one spare level).
+_TREE_DEPTH = 4
 
 _CACHE_ATTR = "_damha_unit_roles"
 
@@ -74,6 +80,53 @@ def get_unit_for(user, code, roles=READ_ROLES):
     return unit
 
 
+def holds_any(user, roles):
+    """Whether the user holds one of ``roles`` anywhere (superusers always do)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    wanted = set(roles)
+    return any(held & wanted for held in _roles(user).values())
+
+
+def require_any(user, roles):
+    """403 for a page that needs one of ``roles`` somewhere (e.g. /reports/ for entry users)."""
+    if not holds_any(user, roles):
+        raise PermissionDenied(_("Tài khoản của bạn không có quyền xem trang này."))
+
+
+def subtree_q(user, roles, field="unit"):
+    """A filter for objects whose ``field`` unit lies in the user's scope for ``roles``.
+
+    ``field=None`` filters AdministrativeUnit itself. For list pages: one query whatever
+    the number of objects. Superusers see all.
+    """
+    if user.is_superuser:
+        return Q()
+    wanted = set(roles)
+    ids = [unit_id for unit_id, held in _roles(user).items() if held & wanted]
+    if not ids:
+        return Q(pk__in=[])
+    condition = Q(**{f"{field or 'pk'}__in": ids})
+    for depth in range(1, _TREE_DEPTH):
+        path = "__".join([*([field] if field else []), *["parent"] * depth])
+        condition |= Q(**{f"{path}__in": ids})
+    return condition
+
+
+def get_object_for(user, queryset, pk, roles, units_of):
+    """Fetch an object: 404 when unknown, 403 unless the user holds ``roles`` on one of its units.
+
+    ``units_of(obj)`` gives the units the object belongs to (a report: its unit; a
+    meeting: its committees' units), each with its parents loaded.
+    """
+    obj = get_object_or_404(queryset, pk=pk)
+    if not any(has_role(user, unit, roles) for unit in units_of(obj)):
+        raise PermissionDenied(_("Tài khoản của bạn không có quyền với mục này."))
+    return obj
+
+
 def navigation_for(user):
     """What the base layout offers this user."""
     if user.is_superuser:
@@ -85,6 +138,7 @@ def navigation_for(user):
         "can_enter": Role.ENTRY in held_roles,
         "can_review": Role.REVIEW in held_roles,
         "is_office": Role.OFFICE in held_roles,
+        "can_read_reports": bool(held_roles & set(REPORT_READ_ROLES)),
         "is_admin": user.is_staff,
     }
 
@@ -125,16 +179,6 @@ def can_import(user, unit):
 def can_reopen(user, unit):
     """May lift the locks on entry for this unit: reopen, extend a deadline, open a period."""
     return has_role(user, unit, REOPEN_ROLES)
-
-
-def holds_any(user, roles):
-    """True when the user holds one of ``roles`` on at least one unit (or is a superuser)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    wanted = set(roles)
-    return any(held & wanted for held in _roles(user).values())
 
 
 def can_manage_periods(user):

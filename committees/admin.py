@@ -1,6 +1,16 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AdministrativeUnit, Member, Plan, SteeringCommittee, UnitRole, UnitSuccession
+from .models import (
+    AdministrativeUnit,
+    Conclusion,
+    Meeting,
+    Member,
+    Plan,
+    SteeringCommittee,
+    UnitRole,
+    UnitSuccession,
+)
 
 
 @admin.register(AdministrativeUnit)
@@ -49,3 +59,27 @@ class UnitRoleAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "unit__code", "unit__name"]
     autocomplete_fields = ["user", "unit"]
     list_select_related = ["user", "unit"]
+
+
+class ConclusionInline(admin.TabularInline):
+    model = Conclusion
+    extra = 1
+    fields = ["order", "text", "owner", "due_on", "status", "follow_up"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["held_on", "title", "chair", "period_code"]
+    list_filter = ["committees", "held_on"]
+    search_fields = ["title", "chair", "place"]
+    filter_horizontal = ["committees"]
+    date_hierarchy = "held_on"
+    inlines = [ConclusionInline]
+
+
+@admin.register(Conclusion)
+class ConclusionAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "order", "text", "owner", "due_on", "status"]
+    list_filter = ["status", "meeting"]
+    search_fields = ["text", "owner", "follow_up"]
+    list_select_related = ["meeting"]

@@ -1,5 +1,6 @@
 """Administrative units (a dated tree), plans, steering committees and who may do what."""
 
+import datetime
 import re
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Level(models.TextChoices):
@@ -242,3 +244,125 @@ class UnitRole(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} — {self.unit.code}"
+
+
+class Meeting(models.Model):
+    """A committee meeting or conference; a joint conference has several committees.
+
+    The period reviewed is kept as its code ("2024-H1") rather than a foreign key to
+    indicators.Period, because committees must not depend on indicators (DESIGN.md,
+    dependency direction); reports resolves the code.
+    """
+
+    committees = models.ManyToManyField(SteeringCommittee, verbose_name=_("ban chỉ đạo"), related_name="meetings")
+    title = models.CharField(
+        _("tên hội nghị"),
+        max_length=400,
+        help_text=_("Ví dụ: Hội nghị sơ kết công tác 6 tháng đầu năm, triển khai nhiệm vụ 6 tháng cuối năm 2024"),
+    )
+    held_on = models.DateField(_("ngày họp"))
+    place = models.CharField(_("địa điểm"), max_length=300, blank=True)
+    chair_member = models.ForeignKey(
+        Member,
+        verbose_name=_("chủ trì (thành viên)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chaired_meetings",
+    )
+    chair = models.CharField(
+        _("chủ trì"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Họ tên, chức vụ người chủ trì khi không chọn thành viên, ví dụ: Tô Xuân Lợi, Phó Chủ tịch UBND huyện"
+        ),
+    )
+    attendees = models.TextField(_("thành phần tham dự"), blank=True)
+    period_code = models.CharField(
+        _("kỳ sơ kết"), max_length=10, blank=True, help_text=_("Mã kỳ được sơ kết: 2024-H1, 2024-H2 hoặc 2024")
+    )
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("hội nghị, cuộc họp")
+        verbose_name_plural = _("hội nghị, cuộc họp")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+
+    def clean(self):
+        if self.period_code and not re.match(r"^[0-9]{4}(-H[12])?$", self.period_code):
+            raise ValidationError({"period_code": _("Mã kỳ phải có dạng 2024-H1, 2024-H2 hoặc 2024.")})
+
+    @property
+    def chair_text(self):
+        if self.chair:
+            return self.chair
+        if self.chair_member_id:
+            member = self.chair_member
+            return f"{member.name}, {member.position}" if member.position else member.name
+        return ""
+
+
+class ConclusionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Chưa thực hiện")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    DONE = "done", _("Hoàn thành")
+
+
+OVERDUE_LABEL = _("Quá hạn")
+
+
+class ConclusionQuerySet(models.QuerySet):
+    def overdue(self, today=None):
+        """Not done and past the due date: "quá hạn" is computed, never stored."""
+        today = today or datetime.date.today()
+        return self.exclude(status=ConclusionStatus.DONE).filter(due_on__lt=today)
+
+
+class Conclusion(models.Model):
+    """A conclusion of a meeting, followed up as a task until the next meeting."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("hội nghị"), on_delete=models.CASCADE, related_name="conclusions"
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    text = models.TextField(_("nội dung kết luận"))
+    owner = models.CharField(
+        _("cơ quan, người chủ trì thực hiện"),
+        max_length=300,
+        help_text=_("Ví dụ: Công an huyện; UBND các xã, thị trấn"),
+    )
+    due_on = models.DateField(_("thời hạn"), null=True, blank=True)
+    status = models.CharField(
+        _("tình trạng"), max_length=12, choices=ConclusionStatus.choices, default=ConclusionStatus.NOT_STARTED
+    )
+    follow_up = models.TextField(_("theo dõi, đôn đốc"), blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ConclusionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kết luận")
+        verbose_name_plural = _("kết luận")
+        ordering = ["meeting", "order", "id"]
+        constraints = [
+            models.CheckConstraint(name="conclusion_status_known", condition=Q(status__in=ConclusionStatus.values)),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def is_overdue(self, today=None):
+        today = today or datetime.date.today()
+        return self.status != ConclusionStatus.DONE and self.due_on is not None and self.due_on < today
+
+    def status_label(self, today=None):
+        """Chưa thực hiện / Đang thực hiện / Hoàn thành, or Quá hạn when late and not done."""
+        return str(OVERDUE_LABEL) if self.is_overdue(today) else str(self.get_status_display())
+
+    def status_key(self, today=None):
+        return "overdue" if self.is_overdue(today) else self.status

@@ -1,18 +1,34 @@
-"""The district progress dashboard and its export."""
+"""The district progress dashboard and its export; report documents and meetings."""
 
 from itertools import groupby
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from committees.access import get_unit_for, has_role
+from committees.access import (
+    REPORT_EDIT_ROLES,
+    REPORT_READ_ROLES,
+    get_object_for,
+    get_unit_for,
+    has_role,
+    holds_any,
+    require_any,
+    subtree_q,
+)
+from committees.models import Conclusion, Meeting, SteeringCommittee
 from indicators import rollup
 from indicators.models import Criterion, IndicatorKind, Period
 
-from . import wording
+from . import documents, exports, services, wording
 from .exports import dashboard_workbook
+from .forms import ConclusionForm, ConclusionUpdateForm, MeetingForm, ReportCreateForm, ReportEditForm
+from .models import ReportDocument
 
 TREND_HALVES = 6
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -170,3 +186,259 @@ def period_switch(request):
     """The period switcher's form target: redirect to the chosen dashboard."""
     unit, period = unit_and_period(request.user, request.GET.get("unit", ""), request.GET.get("period", ""))
     return redirect("reports:dashboard", unit_code=unit.code, period_code=period.code)
+
+
+# ------------------------------------------------------------ report documents
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+UNIT_WITH_PARENTS = "unit__parent__parent__parent"
+
+
+def _report(request, pk, roles=REPORT_READ_ROLES):
+    """A report the user may read (or, with REPORT_EDIT_ROLES, change): 404 / 403 otherwise."""
+    queryset = ReportDocument.objects.select_related(UNIT_WITH_PARENTS, "period", "committee", "meeting", "corrects")
+    return get_object_for(request.user, queryset, pk, roles, lambda report: [report.unit])
+
+
+@login_required
+def document_list(request):
+    require_any(request.user, REPORT_READ_ROLES)
+    reports = list(
+        ReportDocument.objects.for_list()
+        .select_related(UNIT_WITH_PARENTS)
+        .filter(subtree_q(request.user, REPORT_READ_ROLES))
+    )
+    items = [
+        {"report": report, "can_edit": has_role(request.user, report.unit, REPORT_EDIT_ROLES)} for report in reports
+    ]
+    return render(
+        request,
+        "reports/document_list.html",
+        {"items": items, "can_create": holds_any(request.user, REPORT_EDIT_ROLES)},
+    )
+
+
+@login_required
+def document_create(request):
+    require_any(request.user, REPORT_EDIT_ROLES)
+    form = ReportCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        committee = data["committee"]
+        unit = data["unit"] or committee.unit
+        if not has_role(request.user, unit, REPORT_EDIT_ROLES):
+            form.add_error("unit", _("Đơn vị này không thuộc phạm vi được phân công cho tài khoản của bạn."))
+        else:
+            try:
+                report = services.create_report(
+                    user=request.user,
+                    committee=committee,
+                    unit=unit,
+                    period=data["period"],
+                    meeting=data["meeting"],
+                    number=data["number"],
+                    issued_on=data["issued_on"],
+                )
+            except services.ReportError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Đã tạo dự thảo báo cáo. Mục II đã được điền sẵn từ số liệu; hãy rà soát và chỉnh sửa.")
+                )
+                return redirect("reports:document_detail", pk=report.pk)
+    return render(request, "reports/document_create.html", {"form": form})
+
+
+@login_required
+def document_detail(request, pk):
+    report = _report(request, pk)
+    content = documents.content_for(report)
+    return render(
+        request,
+        "reports/document_detail.html",
+        {
+            "report": report,
+            "c": content,
+            "can_edit": has_role(request.user, report.unit, REPORT_EDIT_ROLES),
+            "corrections": report.corrections.order_by("version", "id"),
+        },
+    )
+
+
+@login_required
+def document_edit(request, pk):
+    report = _report(request, pk, REPORT_EDIT_ROLES)
+    if report.is_final:
+        messages.error(request, _("Báo cáo đã ban hành, không sửa được. Hãy tạo bản đính chính."))
+        return redirect("reports:document_detail", pk=report.pk)
+    form = ReportEditForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_report(report=report, user=request.user, data=form.cleaned_data)
+        except services.ReportError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã lưu dự thảo báo cáo."))
+            return redirect("reports:document_detail", pk=report.pk)
+    return render(request, "reports/document_edit.html", {"report": report, "form": form})
+
+
+@login_required
+@require_POST
+def document_finalise(request, pk):
+    report = _report(request, pk, REPORT_EDIT_ROLES)
+    try:
+        report = services.finalise(report=report, user=request.user)
+    except services.ReportError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã ban hành báo cáo. Nội dung và số liệu đã được chốt (mã kiểm tra %(hash)s…).")
+            % {"hash": report.content_hash[:12]},
+        )
+    return redirect("reports:document_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def document_correct(request, pk):
+    report = _report(request, pk, REPORT_EDIT_ROLES)
+    try:
+        copy = services.correct(report=report, user=request.user)
+    except services.ReportError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:document_detail", pk=report.pk)
+    messages.success(
+        request,
+        _("Đã tạo bản đính chính (lần %(version)d) dưới dạng dự thảo; bản đã ban hành được giữ nguyên.")
+        % {"version": copy.version},
+    )
+    return redirect("reports:document_edit", pk=copy.pk)
+
+
+def _download(report, body, content_type, extension):
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report.filename(extension)}"'
+    return response
+
+
+@login_required
+def document_pdf(request, pk):
+    report = _report(request, pk)
+    body = exports.report_pdf(documents.content_for(report), report.content_hash)
+    return _download(report, body, PDF, "pdf")
+
+
+@login_required
+def document_docx(request, pk):
+    report = _report(request, pk)
+    body = exports.report_docx(documents.content_for(report), report.content_hash)
+    return _download(report, body, DOCX, "docx")
+
+
+@login_required
+def document_xlsx(request, pk):
+    report = _report(request, pk)
+    body = exports.report_workbook(documents.content_for(report), report.content_hash)
+    return _download(report, body, XLSX, "xlsx")
+
+
+@login_required
+def document_print(request, pk):
+    report = _report(request, pk)
+    return render(
+        request,
+        "reports/document_print.html",
+        {"report": report, "c": documents.content_for(report), "content_hash": report.content_hash},
+    )
+
+
+# ------------------------------------------------------------------- meetings
+
+
+def _meetings():
+    committees = SteeringCommittee.objects.select_related(UNIT_WITH_PARENTS).order_by("code")
+    return Meeting.objects.prefetch_related(Prefetch("committees", queryset=committees)).select_related("chair_member")
+
+
+def _meeting(request, pk, roles=REPORT_READ_ROLES):
+    return get_object_for(
+        request.user, _meetings(), pk, roles, lambda meeting: [c.unit for c in meeting.committees.all()]
+    )
+
+
+@login_required
+def meeting_list(request):
+    require_any(request.user, REPORT_READ_ROLES)
+    meetings = (
+        _meetings()
+        .filter(pk__in=Meeting.objects.filter(subtree_q(request.user, REPORT_READ_ROLES, field="committees__unit")))
+        .annotate(conclusion_count=Count("conclusions", distinct=True))
+        .order_by("-held_on", "-id")
+    )
+    return render(
+        request,
+        "reports/meeting_list.html",
+        {"meetings": meetings, "can_create": holds_any(request.user, REPORT_EDIT_ROLES)},
+    )
+
+
+@login_required
+def meeting_create(request):
+    require_any(request.user, REPORT_EDIT_ROLES)
+    form = MeetingForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save()
+        messages.success(request, _("Đã thêm hội nghị. Hãy ghi các kết luận của hội nghị."))
+        return redirect("reports:meeting_detail", pk=meeting.pk)
+    return render(request, "reports/meeting_create.html", {"form": form})
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = _meeting(request, pk)
+    can_edit = any(has_role(request.user, c.unit, REPORT_EDIT_ROLES) for c in meeting.committees.all())
+    conclusions = list(meeting.conclusions.order_by("order", "id"))
+    rows = [
+        {
+            "conclusion": c,
+            "form": ConclusionUpdateForm(prefix=f"c{c.pk}", initial={"status": c.status, "follow_up": c.follow_up})
+            if can_edit
+            else None,
+        }
+        for c in conclusions
+    ]
+    form = ConclusionForm(request.POST or None) if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("Tài khoản của bạn không có quyền với mục này."))
+        if form.is_valid():
+            try:
+                services.add_conclusion(meeting=meeting, user=request.user, **form.cleaned_data)
+            except services.ReportError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Đã thêm kết luận."))
+                return redirect("reports:meeting_detail", pk=meeting.pk)
+    reports = ReportDocument.objects.filter(meeting=meeting).select_related("period").order_by("-version")
+    return render(
+        request,
+        "reports/meeting_detail.html",
+        {"meeting": meeting, "rows": rows, "form": form, "can_edit": can_edit, "reports": reports},
+    )
+
+
+@login_required
+@require_POST
+def conclusion_update(request, pk):
+    conclusion = get_object_or_404(Conclusion, pk=pk)
+    meeting = _meeting(request, conclusion.meeting_id, REPORT_EDIT_ROLES)
+    form = ConclusionUpdateForm(request.POST, prefix=f"c{conclusion.pk}")
+    if form.is_valid():
+        services.update_conclusion(conclusion=conclusion, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Đã cập nhật tình trạng kết luận số %(order)d.") % {"order": conclusion.order})
+    else:
+        messages.error(request, _("Chưa cập nhật được: tình trạng không hợp lệ."))
+    return redirect("reports:meeting_detail", pk=meeting.pk)

@@ -132,3 +132,149 @@ def result_text(row, unit=None):
 
 def status_label(status):
     return str(STATUS_LABELS[status])
+
+
+# ------------------------------------------------------------ printed reports
+
+
+def place_date_line(place, day):
+    """ "Đầm Hà, ngày 08 tháng 7 năm 2024": Decree 30/2020 writes a leading zero for days
+    below 10 and for months 1 and 2 only."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s") % {
+        "place": place,
+        "day": f"{day.day:02d}",
+        "month": month,
+        "year": day.year,
+    }
+
+
+def target_short(target):
+    """The target for a table cell whose unit is in its own column: "≥ 5", "≤ 0", "giảm 1"."""
+    if target is None:
+        return ""
+    if target.comparison == Comparison.REDUCE_BY:
+        return _("giảm %(value)s") % {"value": num(target.value)}
+    if target.comparison == Comparison.REDUCE_BY_PERCENT:
+        return _("giảm %(value)s") % {"value": pct(target.value)}
+    return f"{COMPARISON_SYMBOLS[target.comparison]} {num(target.value)}"
+
+
+def _lower_first(text):
+    return text[:1].lower() + text[1:]
+
+
+def _target_scope(row, period):
+    """ " năm 2024" when the target is the year's and the report covers a half."""
+    target = row.target
+    if target is None or target.period_id == period.pk:
+        return ""
+    return " " + _("năm %(year)s") % {"year": target.period.year}
+
+
+def sentence(row, period, unit=None):
+    """One sentence of the results section, in the officials' style, from a roll-up row.
+
+    - quota (at least N): "Bắt, xử lý hình sự tội phạm về ma túy 5/5 vụ, đạt 100% chỉ tiêu năm 2024"
+    - must be zero (at most 0): "Không phát hiện điểm, tụ điểm … về ma túy"
+    - reduction: "Số vụ phạm tội về trật tự xã hội giảm 1 vụ so với cùng kỳ (8 vụ so với 9 vụ), đạt chỉ tiêu …"
+    - rate: "Tỷ lệ điều tra, khám phá án về TTXH đạt 87,5% (7/8 vụ), đạt chỉ tiêu (≥ 75%)"
+    Every number is the roll-up's (the cumulative value when the target is the year's).
+    """
+    indicator, target = row.indicator, row.target
+    name = indicator.name
+    value = row.cumulative if target is not None else row.actual
+    if value is None:
+        return _("%(name)s: chưa có số liệu") % {"name": name}
+    scope = _target_scope(row, period)
+    achieved = row.status == rollup.ACHIEVED
+    verdict = _("đạt chỉ tiêu") if achieved else _("chưa đạt chỉ tiêu")
+
+    if indicator.kind == IndicatorKind.RATE:
+        text = _("%(name)s đạt %(value)s") % {"name": name, "value": pct(value)}
+        if row.numerator is not None and row.denominator is not None and value == row.actual:
+            measure = indicator.numerator.measure if indicator.numerator else ""
+            text += f" ({num(row.numerator)}/{num(row.denominator)} {measure})".replace(" )", ")")
+        if target is not None:
+            text += _(", %(verdict)s%(scope)s (%(target)s)") % {
+                "verdict": verdict,
+                "scope": scope,
+                "target": f"{target_short(target)}%",
+            }
+        return text
+
+    if target is None:
+        text = f"{name}: {with_measure(value, indicator, unit)}"
+        change = change_text(row)
+        return f"{text} ({change})" if change else text
+
+    if target.comparison == Comparison.AT_LEAST:
+        if row.percent is None:
+            return _("%(name)s: %(value)s, %(verdict)s%(scope)s (%(target)s)") % {
+                "name": name,
+                "value": with_measure(value, indicator, unit),
+                "verdict": verdict,
+                "scope": scope,
+                "target": target_short(target),
+            }
+        return _("%(name)s %(value)s/%(target)s %(measure)s, đạt %(percent)s chỉ tiêu%(scope)s") % {
+            "name": name,
+            "value": num(value),
+            "target": num(target.value),
+            "measure": indicator.measure,
+            "percent": pct(row.percent),
+            "scope": scope,
+        }
+
+    if target.comparison == Comparison.AT_MOST:
+        if value == 0 and target.value == 0:
+            return _("Không phát hiện %(name)s") % {"name": _lower_first(name)}
+        if target.value == 0:
+            return _("%(name)s: phát hiện %(value)s, %(verdict)s (không để phát sinh)") % {
+                "name": name,
+                "value": with_measure(value, indicator, unit),
+                "verdict": verdict,
+            }
+        return _("%(name)s: %(value)s, %(verdict)s (tối đa %(target)s)") % {
+            "name": name,
+            "value": with_measure(value, indicator, unit),
+            "verdict": verdict,
+            "target": with_measure(target.value, indicator),
+        }
+
+    # reduce_by / reduce_by_percent: compared with the same cumulative a year earlier.
+    last = row.last_year_cumulative
+    if last is None:
+        return _("%(name)s: %(value)s, chưa có số liệu cùng kỳ để so sánh") % {
+            "name": name,
+            "value": with_measure(value, indicator, unit),
+        }
+    reduction = last - value
+    if reduction > 0:
+        amount = pct(reduction / last * 100) if target.comparison == Comparison.REDUCE_BY_PERCENT and last else None
+        amount = amount or with_measure(reduction, indicator)
+        trend = _("giảm %(amount)s so với cùng kỳ") % {"amount": amount}
+    elif reduction < 0:
+        trend = _("tăng %(amount)s so với cùng kỳ") % {"amount": with_measure(-reduction, indicator)}
+    else:
+        trend = _("bằng cùng kỳ")
+    return _("%(name)s %(trend)s (%(value)s so với %(last)s), %(verdict)s%(scope)s (%(target)s)") % {
+        "name": name,
+        "trend": trend,
+        "value": with_measure(value, indicator, unit),
+        "last": with_measure(last, indicator, unit),
+        "verdict": verdict,
+        "scope": scope,
+        "target": target_short(target),
+    }
+
+
+def signed(value):
+    """A change for a table cell: "+2", "-1", "0"; "—" when unknown."""
+    if value is None:
+        return "—"
+    if value > 0:
+        return f"+{num(value)}"
+    if value < 0:
+        return f"-{num(-value)}"
+    return "0"

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from indicators import demo
+from reports import demo as report_demo
 
 
 class Command(BaseCommand):
@@ -9,9 +10,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = demo.load()
+        reports_created = report_demo.load()
         self.stdout.write(
             self.style.SUCCESS(_("Đã nạp dữ liệu mẫu Đầm Hà (%(count)d số liệu mới).") % {"count": created})
         )
+        if reports_created:
+            self.stdout.write(_("Đã tạo hội nghị ngày 08/7/2024, các kết luận và báo cáo 15/BC-BCĐ (dữ liệu mẫu)."))
         self.stdout.write(
             _("Tài khoản demo (mật khẩu %(password)s, chỉ dùng để thử):") % {"password": demo.DEMO_PASSWORD}
         )

@@ -1,0 +1,93 @@
+"""Office staff prepare the 2024-H2 report in a real browser: create, edit, finalise, download."""
+
+import re
+import subprocess
+
+from playwright.sync_api import expect
+
+from reports import demo as report_demo
+from reports.models import ReportDocument, ReportStatus
+
+TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def test_office_creates_edits_finalises_and_downloads_the_h2_report(login, demo_server, screenshot, tmp_path):
+    report_demo.load()
+    page = login("vanphong")
+    page.goto(f"{demo_server.url}/reports/")
+    expect(page.locator("#report-list")).to_contain_text("15/BC-BCĐ")
+    screenshot("reports-list")
+
+    page.get_by_role("link", name="Tạo báo cáo mới").click()
+    page.get_by_label("Ban chỉ đạo").select_option(label="BCĐ 138 huyện")
+    page.get_by_label("Kỳ báo cáo").select_option(label="6 tháng cuối năm 2024")
+    page.get_by_label("Số, ký hiệu").fill("20/BC-BCĐ")
+    page.get_by_label("Ngày ban hành").fill("2024-12-20")
+    page.get_by_role("button", name="Tạo dự thảo").click()
+    expect(page.locator(".messages")).to_contain_text("Đã tạo dự thảo báo cáo")
+    expect(page.locator("#report-status")).to_have_text("Dự thảo")
+    # Section II is pre-filled from the roll-up; the previous conference's conclusions follow.
+    expect(page.locator("article")).to_contain_text("Số vụ phạm tội về trật tự xã hội giảm 7 vụ so với cùng kỳ")
+    expect(page.locator("article")).to_contain_text("3/7 kết luận đã hoàn thành, 4 quá hạn (chi tiết tại phụ lục)")
+
+    page.locator("#edit-report").click()
+    page.get_by_label("I. Tình hình").fill("Năm 2024, tình hình an ninh, trật tự trên địa bàn huyện ổn định.")
+    screenshot("report-edit")
+    page.get_by_role("button", name="Lưu dự thảo").click()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu dự thảo báo cáo.")
+    expect(page.locator("article")).to_contain_text("Năm 2024, tình hình an ninh, trật tự trên địa bàn huyện ổn định.")
+
+    page.get_by_label("Tôi đã rà soát nội dung báo cáo").check()
+    page.get_by_role("button", name="Ban hành báo cáo").click()
+    expect(page.locator(".messages")).to_contain_text("Đã ban hành báo cáo")
+    expect(page.locator("#report-status")).to_have_text("Đã ban hành")
+    expect(page.locator("#edit-report")).to_have_count(0)
+    screenshot("report-final")
+
+    report = ReportDocument.objects.get(number="20/BC-BCĐ")
+    assert report.status == ReportStatus.FINAL and len(report.content_hash) == 64
+    expect(page.locator("#report-hash")).to_contain_text(report.content_hash)
+
+    sizes = {}
+    for extension, content_type in TYPES.items():
+        with page.expect_download() as info:
+            page.locator(f"#download-{extension}").click()
+        download = info.value
+        assert download.suggested_filename == f"bao-cao-20-BC-BCD-v1.{extension}"
+        target = tmp_path / download.suggested_filename
+        download.save_as(target)
+        sizes[extension] = target.stat().st_size
+        response = page.request.get(f"{demo_server.url}/reports/{report.pk}.{extension}")
+        assert response.headers["content-type"] == content_type
+        # PDF and XLSX embed their creation time, so the two copies may differ by a few bytes.
+        assert abs(len(response.body()) - sizes[extension]) < 100
+    assert sizes["pdf"] > 20_000 and sizes["docx"] > 20_000 and sizes["xlsx"] > 5_000, sizes
+
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "bao-cao-20-BC-BCD-v1.pdf"), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert "Số: 20/BC-BCĐ" in text and "Đầm Hà, ngày 20 tháng 12 năm 2024" in text
+    assert re.search(r"Năm 2024, tình hình an ninh, trật tự trên địa bàn huyện", text)
+
+
+def test_print_view_looks_like_paper(login, demo_server, screenshot):
+    report_demo.load()
+    page = login("lanhdao")
+    report = ReportDocument.objects.get(number="15/BC-BCĐ")
+    page.goto(f"{demo_server.url}/reports/{report.pk}/print/")
+    expect(page.locator(".doc-national")).to_have_text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    expect(page.locator(".doc-place-date")).to_have_text("Đầm Hà, ngày 08 tháng 7 năm 2024")
+    screenshot("report-print-view")
+    page.emulate_media(media="print")
+    expect(page.locator(".doc-toolbar")).to_be_hidden()
+
+
+def test_commune_officer_cannot_open_reports(login, demo_server):
+    report_demo.load()
+    page = login("congan.quangtan")
+    response = page.goto(f"{demo_server.url}/reports/")
+    assert response.status == 403
