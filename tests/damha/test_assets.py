@@ -33,3 +33,25 @@ def test_local_copy_matches_the_configured_integrity(name):
     assert path.is_file(), f"{path} missing: run `make assets`"
     digest = base64.b64encode(hashlib.sha384(path.read_bytes()).digest()).decode()
     assert f"sha384-{digest}" == asset["integrity"]
+
+
+@pytest.mark.parametrize("name", sorted(VENDOR_ASSETS))
+def test_local_copy_is_the_pinned_package_version(name):
+    asset = VENDOR_ASSETS[name]
+    package, version = asset["package"].rsplit("@", 1)
+    manifest = (NODE_MODULES / package / "package.json").read_text(encoding="utf-8")
+    assert f'"version": "{version}"' in manifest
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_integrity(client, settings):
+    settings.DAMHA_ASSETS = "cdn"
+    html = client.get("/accounts/login/").content.decode()
+    assert (
+        '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/bootstrap@5.3.3/dist/css/bootstrap.min.css" '
+        f'integrity="{VENDOR_ASSETS["bootstrap_css"]["integrity"]}" crossorigin="anonymous">'
+    ) in html
+    assert (
+        '<script src="https://cdn.jsdelivr.net/npm/bootstrap@5.3.3/dist/js/bootstrap.bundle.min.js" '
+        f'integrity="{VENDOR_ASSETS["bootstrap_js"]["integrity"]}" crossorigin="anonymous" defer></script>'
+    ) in html
