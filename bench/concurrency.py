@@ -21,6 +21,7 @@ import concurrent.futures
 import http.cookiejar
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -244,6 +245,8 @@ def check(sent, race):
 
 
 def main():
+    # A SIGTERM (e.g. from `timeout`) still runs the `finally` below that stops gunicorn.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(1))
     started = time.monotonic()
     print(f"Preparing {DATABASE_URL} (migrate, load_demo, {USERS} + 1 communes with entry users)…", flush=True)
     prepare()
