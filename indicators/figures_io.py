@@ -96,13 +96,17 @@ def read_rows(data, filename):
     if name.endswith(".xlsx"):
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheet = workbook.worksheets[0]
+            rows = [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            workbook.close()
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, TypeError, ValueError) as exc:
             raise FiguresFileError(
                 [RowError(1, _("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": exc})]
             ) from None
-        sheet = workbook.worksheets[0]
-        rows = [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-        workbook.close()
+        except Exception:  # noqa: BLE001 - a damaged archive fails deep inside openpyxl (zlib, XML, index errors)
+            raise FiguresFileError(
+                [RowError(1, _("Không đọc được tệp Excel (.xlsx): tệp bị hỏng hoặc không phải tệp Excel."))]
+            ) from None
         return rows
     raise FiguresFileError([RowError(1, _("Chỉ nhận tệp .csv hoặc .xlsx."))])
 
@@ -145,6 +149,8 @@ def _parse_value(raw, indicator):
         return None, _("giá trị %(value)s là số âm; số liệu không được âm.") % {"value": text}
     if number != number.to_integral_value():
         return None, _("giá trị %(value)s có phần lẻ; chỉ tiêu đếm chỉ nhận số nguyên.") % {"value": text}
+    if number > services.FIGURE_MAX:
+        return None, _("giá trị %(value)s quá lớn (tối đa %(max)s).") % {"value": text[:20], "max": services.FIGURE_MAX}
     value = int(number)
     if indicator.kind == IndicatorKind.YES_NO and value not in (0, 1):
         return None, _("chỉ tiêu có/không chỉ nhận 1 (có) hoặc 0 (không), không nhận %(value)s.") % {"value": text}

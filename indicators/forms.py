@@ -1,10 +1,37 @@
 """Forms of the entry, review, import and periods pages."""
 
+import re
+
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import IndicatorKind, Period
-from .services import NOTE_JUMP_FACTOR, NOTE_JUMP_MIN, is_large_jump
+from .services import FIGURE_MAX, NOTE_JUMP_FACTOR, NOTE_JUMP_MIN, is_large_jump
+
+_WHOLE = re.compile(r"-?\d+")
+# "5.000" or "12,500": in Vietnamese writing the dot groups thousands (the figures file
+# refuses such values for the same reason); Django's IntegerField would read "5.000" as 5.
+_GROUPED = re.compile(r"-?\d{1,3}(?:[.,]\d{3})+")
+
+
+class FigureField(forms.IntegerField):
+    """A whole number typed by a person: digits only, no separators, no decimals."""
+
+    def to_python(self, value):
+        text = "" if value is None else str(value).strip()
+        if text in self.empty_values:
+            return None
+        if _GROUPED.fullmatch(text):
+            raise forms.ValidationError(
+                _("“%(value)s” không rõ ràng: ghi số nguyên không dùng dấu chấm, dấu phẩy (ví dụ 1000)."),
+                code="grouped",
+                params={"value": text[:20]},
+            )
+        if not _WHOLE.fullmatch(text) or len(text) > 30:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
+
 
 VALUE_PREFIX = "v_"
 NOTE_PREFIX = "n_"
@@ -32,20 +59,24 @@ class EntryForm(forms.Form):
                     error_messages={"invalid_choice": _("Chọn Có hoặc Không.")},
                 )
             else:
-                field = forms.IntegerField(
+                field = FigureField(
                     label=label,
                     required=False,
                     min_value=0,
+                    max_value=FIGURE_MAX,
                     widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0", "step": "1"}),
                     error_messages={
                         "invalid": _("Nhập số nguyên từ 0 trở lên, không có phần lẻ."),
                         "min_value": _("Số liệu không được âm."),
+                        "max_value": _("Số liệu quá lớn (tối đa %(limit_value)s)."),
                     },
                 )
             self.fields[VALUE_PREFIX + indicator.code] = field
-            self.fields[NOTE_PREFIX + indicator.code] = forms.CharField(
-                label=_("Ghi chú"), required=False, max_length=500
-            )
+            note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500)
+            # Django's own message for this one is not translated into Vietnamese.
+            note.validators = [v for v in note.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+            note.validators.append(ProhibitNullCharactersValidator(message=_("Ghi chú có ký tự không hợp lệ (NUL).")))
+            self.fields[NOTE_PREFIX + indicator.code] = note
 
     def value_field(self, indicator):
         return self[VALUE_PREFIX + indicator.code]

@@ -182,6 +182,11 @@ def is_large_jump(previous, value):
     return value > NOTE_JUMP_FACTOR * previous and value > previous + NOTE_JUMP_MIN
 
 
+# No count of a district comes near this; larger numbers are typing errors (and would
+# not fit the database's bigint).
+FIGURE_MAX = 999_999_999_999
+
+
 def check_value(indicator, value):
     """A Vietnamese message when ``value`` is not acceptable for ``indicator``, else None."""
     if value is None:
@@ -190,6 +195,8 @@ def check_value(indicator, value):
         return _("Số liệu phải là số nguyên.")
     if value < 0:
         return _("Số liệu không được âm.")
+    if value > FIGURE_MAX:
+        return _("Số liệu quá lớn (tối đa %(max)s).") % {"max": FIGURE_MAX}
     if indicator.kind == IndicatorKind.YES_NO and value not in (0, 1):
         return _("Chỉ tiêu có/không chỉ nhận 1 (có) hoặc 0 (không).")
     return None
