@@ -62,6 +62,7 @@ OFFICE = ("office",)
 EXPECTED = {
     "home": ("none", _all(OK_ANY), None),
     "healthz": ("none", _all(200, anonymous=200), None),
+    "favicon": ("none", _all(301, anonymous=301), None),  # public: the icon only
     "help": ("none", _all(200), None),
     "login": ("none", _all(302, anonymous=200), None),
     "logout": ("none", _all(405, anonymous=405), _all(302, anonymous=302)),

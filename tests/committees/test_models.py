@@ -135,11 +135,9 @@ def test_plan_citation_reads_in_the_active_language(db):
 def test_units_by_name_sort_the_vietnamese_way_on_postgresql(db):
     from django.db import connection
 
-    from committees.models import AdministrativeUnit, Level
-
-    district = f.unit("200", level=Level.DISTRICT, name="Huyện Đầm Hà")
+    district = factories.unit("200", level=Level.DISTRICT, name="Huyện Đầm Hà")
     for code, name in [("C1", "Em"), ("C2", "Đông"), ("C3", "Ba"), ("C4", "Ánh"), ("C5", "Dung"), ("C6", "An")]:
-        f.unit(code, parent=district, name=name)
+        factories.unit(code, parent=district, name=name)
     names = list(AdministrativeUnit.objects.filter(level=Level.COMMUNE).by_name().values_list("name", flat=True))
     if connection.vendor == "postgresql":
         assert names == ["An", "Ánh", "Ba", "Dung", "Đông", "Em"]
