@@ -92,3 +92,24 @@ def test_unknown_language_cookie_falls_back_to_vietnamese(client, settings):
     response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr")
     assert response["Content-Language"] == "vi"
     assert '<html lang="vi">' in response.content.decode()
+
+
+def test_manage_py_without_configuration_says_why_not_models_not_loaded():
+    # An empty environment (no DJANGO_DEBUG, no secret key): the command must name the
+    # missing setting instead of Django's misleading "Models aren't loaded yet".
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=root,
+        env={},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+    assert "AppRegistryNotReady" not in result.stderr
