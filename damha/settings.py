@@ -147,6 +147,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The roll-up cache (indicators/datacache.py): entries are keyed by a data version that
+# every write renews, so they are always correct; "off" computes every page afresh.
+# Each gunicorn worker keeps its own in-memory cache.
+DAMHA_CACHE = env_choice("DAMHA_CACHE", ("locmem", "off"), "locmem")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+        if DAMHA_CACHE == "locmem"
+        else "django.core.cache.backends.dummy.DummyCache",
+        "LOCATION": "damha",
+        "OPTIONS": {"MAX_ENTRIES": env_int("DAMHA_CACHE_ENTRIES", 300)},
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -385,3 +385,20 @@ class Figure(models.Model):
         is_yes_no = self.indicator_id and self.indicator.kind == IndicatorKind.YES_NO
         if is_yes_no and self.value not in (None, 0, 1):
             raise ValidationError({"value": _("Chỉ tiêu có/không chỉ nhận 0 (không) hoặc 1 (có).")})
+
+
+class DataVersion(models.Model):
+    """One row whose token changes with every write to the data the roll-up reads.
+
+    Written only by database triggers (migration 0003, indicators/datacache.py), in the
+    writer's own transaction; read by the roll-up cache. Never edited by hand.
+    """
+
+    token = models.CharField(_("mã phiên bản dữ liệu"), max_length=64)
+
+    class Meta:
+        verbose_name = _("phiên bản dữ liệu")
+        verbose_name_plural = _("phiên bản dữ liệu")
+
+    def __str__(self):
+        return self.token

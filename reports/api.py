@@ -1,12 +1,15 @@
 """The progress API (DESIGN.md "Progress API"): the roll-up as JSON, field for field."""
 
+import json
+
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from damha.security import log_refused
-from indicators import rollup
+from indicators import datacache, rollup
 
 from .views import unit_and_period
 
@@ -73,5 +76,11 @@ def progress(request, unit_code, period_code):
         reason = str(denied) or _("Không có quyền xem đơn vị này.")
         log_refused(request, reason)
         return _error(403, reason)
+    # The JSON holds no translated text: one cached copy per unit, period and data version.
+    body = datacache.cached(("api", unit.pk, period.pk), lambda: progress_json(unit, period))
+    return HttpResponse(body, content_type="application/json")
+
+
+def progress_json(unit, period):
     payload = progress_payload(rollup.progress(unit, period))
-    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False).encode()

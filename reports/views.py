@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +25,7 @@ from committees.access import (
     subtree_q,
 )
 from committees.models import Conclusion, Meeting, SteeringCommittee
-from indicators import rollup
+from indicators import datacache, rollup
 from indicators.models import Criterion, IndicatorKind, Period
 
 from . import documents, exports, services, wording
@@ -162,9 +164,13 @@ def chart_data(progress, trend_periods, trend_values):
     }
 
 
-@login_required
-def dashboard(request, unit_code, period_code):
-    unit, period = unit_and_period(request.user, unit_code, period_code)
+def dashboard_body(unit, period):
+    """The dashboard's body (everything below the breadcrumbs) as HTML.
+
+    It depends on the unit, the period, the data and the language only — never on the
+    user, who has already been let in — so it is cached by data version
+    (indicators/datacache.py) and shared by everyone who may see the unit.
+    """
     # One query for the period switcher and the trend (the halves up to this period); the
     # trend is summed in the roll-up's own statement.
     periods = list(Period.objects.order_by("-year", "half"))
@@ -172,20 +178,31 @@ def dashboard(request, unit_code, period_code):
         (p for p in periods if p.half is not None and p.end <= period.end), key=lambda p: (p.year, p.half)
     )[-TREND_HALVES:]
     progress = rollup.progress(unit, period, trend=trend_periods)
-    trend_values = progress.trend
     context = {
         "unit": unit,
         "period": period,
         "progress": progress,
         "completeness": progress.completeness,
         "groups": grouped(progress),
-        # Units above the user's scope are named but not linked (their page would be 403).
-        "ancestors": [(ancestor, has_role(request.user, ancestor)) for ancestor in unit.ancestors()[::-1]],
         "periods": periods,
-        "charts": chart_data(progress, trend_periods, trend_values),
+        "charts": chart_data(progress, trend_periods, progress.trend),
         "checklists": checklists(progress),
         "achieved": sum(1 for r in progress.rows if r.status == rollup.ACHIEVED),
         "with_target": sum(1 for r in progress.rows if r.status != rollup.NO_TARGET),
+    }
+    return render_to_string("reports/_dashboard_body.html", context)
+
+
+@login_required
+def dashboard(request, unit_code, period_code):
+    unit, period = unit_and_period(request.user, unit_code, period_code)
+    body = datacache.cached(("dashboard", unit.pk, period.pk, get_language()), lambda: dashboard_body(unit, period))
+    context = {
+        "unit": unit,
+        "period": period,
+        "body": body,
+        # Units above the user's scope are named but not linked (their page would be 403).
+        "ancestors": [(ancestor, has_role(request.user, ancestor)) for ancestor in unit.ancestors()[::-1]],
     }
     return render(request, "reports/dashboard.html", context)
 

@@ -289,32 +289,44 @@ def _scale(n_communes, n_indicators):
 
 
 SCALES = [(1, 1), (12, 1), (1, 30), (12, 30)]
+# A page whose data has not changed since it was last computed: session, user, roles,
+# unit (with its ancestors, for the breadcrumbs), period, the data version, the
+# session's save (3).
+CACHED = 9
 
 
 @pytest.mark.parametrize(("n_communes", "n_indicators"), SCALES)
 def test_dashboard_query_count_is_constant(db, client, django_assert_num_queries, n_communes, n_indicators):
     client.force_login(_scale(n_communes, n_indicators))
-    # session, user, roles, unit, period; the roll-up's queries (the trend summed in its
-    # statement); the periods; the session's sliding expiry (savepoint, update, release:
-    # SESSION_SAVE_EVERY_REQUEST).
-    with django_assert_num_queries(16):
+    # session, user, roles, unit, period; the data version (indicators/datacache.py); the
+    # roll-up's queries (the trend summed in its statement); the periods; the session's
+    # sliding expiry (savepoint, update, release: SESSION_SAVE_EVERY_REQUEST).
+    with django_assert_num_queries(17):
         response = client.get(dashboard_url("200", "2024-H1"))
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="row-K') == n_indicators
     # Every commune reported 1 per indicator: the district reads n/3 with n communes.
     assert f"Lũy kế: {n_communes}/3 vụ" in text(response.content.decode())
+    # Unchanged data: the body comes from the cache, the same bytes, the roll-up not run.
+    with django_assert_num_queries(CACHED):
+        again = client.get(dashboard_url("200", "2024-H1"))
+    assert again.context["body"] == response.context["body"]  # the page around it has a fresh CSRF token
 
 
 @pytest.mark.parametrize(("n_communes", "n_indicators"), SCALES)
 def test_api_query_count_is_constant(db, client, django_assert_num_queries, n_communes, n_indicators):
     client.force_login(_scale(n_communes, n_indicators))
-    # session, user, roles, unit, period and the roll-up's 7; the session's save (3).
-    with django_assert_num_queries(15):
+    # session, user, roles, unit, period, the data version and the roll-up's 7; the
+    # session's save (3).
+    with django_assert_num_queries(16):
         response = client.get(reverse("reports:api_progress", args=["200", "2024-H1"]))
     payload = response.json()
     assert len(payload["rows"]) == n_indicators
     assert {len(r["children"]) for r in payload["rows"]} == {n_communes}
     assert {r["actual"] for r in payload["rows"]} == {n_communes}
+    with django_assert_num_queries(CACHED):  # unchanged data: from the cache
+        again = client.get(reverse("reports:api_progress", args=["200", "2024-H1"]))
+    assert again.content == response.content
 
 
 @pytest.mark.parametrize(("n_communes", "n_indicators"), SCALES)
