@@ -136,11 +136,10 @@ def edit_blocker(*, user, unit, period, submission=None, today=None):
             "%(unit)s chưa được thành lập vào cuối kỳ %(period)s (có hiệu lực từ %(date)s), "
             "nên không nhập số liệu cho kỳ này."
         ) % {"unit": unit.name, "period": period.code, "date": format_date(unit.valid_from)}
-    reopeners = ", ".join(access.reopeners_of(unit)) or _("quản trị viên")
     if not period.is_open:
         return _("Kỳ %(period)s đã khóa nhập liệu. Muốn nhập hoặc sửa, đề nghị %(who)s mở lại kỳ.") % {
             "period": period.code,
-            "who": reopeners,
+            "who": _reopeners(unit),
         }
     if submission is None:
         submission = Submission.objects.select_related("approved_by").filter(unit=unit, period=period).first()
@@ -153,14 +152,19 @@ def edit_blocker(*, user, unit, period, submission=None, today=None):
             "unit": unit.name,
             "who": _display_user(submission.approved_by) or _("người duyệt"),
             "when": format_datetime(submission.approved_at),
-            "reopeners": reopeners,
+            "reopeners": _reopeners(unit),
         }
     returned = submission is not None and submission.status == S.RETURNED
     if period.deadline and today > period.deadline and not returned and not access.can_reopen(user, unit):
         return _(
             "Đã quá hạn nhập số liệu kỳ %(period)s (hạn %(date)s). Muốn nhập hoặc sửa, đề nghị %(who)s gia hạn."
-        ) % {"period": period.code, "date": format_date(period.deadline), "who": reopeners}
+        ) % {"period": period.code, "date": format_date(period.deadline), "who": _reopeners(unit)}
     return None
+
+
+def _reopeners(unit):
+    """Who to ask, for a blocker's message (a query: only when there is a message)."""
+    return ", ".join(access.reopeners_of(unit)) or _("quản trị viên")
 
 
 # --- Saving and submitting -------------------------------------------------------------------
