@@ -25,6 +25,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -262,6 +263,10 @@ def delete_generated(log):
     qn = connection.ops.quote_name
     t = {m.__name__: qn(m._meta.db_table) for m in (AdministrativeUnit, Submission, Figure, Target, Indicator)}
     t.update(criterion=qn(Criterion._meta.db_table), role=qn(UnitRole._meta.db_table))
+    # Report documents made on the generated data (the benchmark's district report, or any
+    # made through the site) protect its units and committee; they go with it.
+    t.update(report=qn(apps.get_model("reports", "ReportDocument")._meta.db_table))
+    t.update(committee=qn(SteeringCommittee._meta.db_table))
     units = f"SELECT id FROM {t['AdministrativeUnit']} WHERE note = %s"
     indicators = f"SELECT id FROM {t['Indicator']} WHERE code LIKE %s"
     prefix = INDICATOR_PREFIX + "%"
@@ -271,6 +276,11 @@ def delete_generated(log):
             [MARKER],
         ),
         (f"DELETE FROM {t['Submission']} WHERE unit_id IN ({units})", [MARKER]),
+        (
+            f"DELETE FROM {t['report']} WHERE unit_id IN ({units}) "
+            f"OR committee_id IN (SELECT id FROM {t['committee']} WHERE code = %s)",
+            [MARKER, COMMITTEE_CODE],
+        ),
         (f"DELETE FROM {t['Target']} WHERE unit_id IN ({units}) OR indicator_id IN ({indicators})", [MARKER, prefix]),
         (
             f"DELETE FROM {t['criterion']} WHERE status_id IN ({indicators}) OR indicator_id IN ({indicators})",

@@ -178,9 +178,13 @@ def report_html(content, content_hash="", *, for_pdf=True, report=None):
 @in_official_language
 def report_pdf(content, content_hash=""):
     """The document as an A4 PDF (WeasyPrint), fonts embedded."""
+    return html_to_pdf(report_html(content, content_hash))
+
+
+def html_to_pdf(html):
+    """WeasyPrint's part of :func:`report_pdf`: the document's stylesheet, layout, PDF."""
     from weasyprint import CSS, HTML  # imported here: WeasyPrint loads Pango (~0.6 s)
 
-    html = report_html(content, content_hash)
     stylesheet = CSS(filename=finders.find(DOCUMENT_CSS))
     return HTML(string=html).write_pdf(stylesheets=[stylesheet])
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from committees.models import AdministrativeUnit, Level
+from committees.models import AdministrativeUnit, Level, SteeringCommittee
 from indicators import scale
 from indicators.models import Comparison, Criterion, Figure, Indicator, Period, Submission, SubmissionStatus, Target
 from tests import factories
@@ -80,6 +80,25 @@ def test_second_run_replaces_its_own_data():
     assert AdministrativeUnit.objects.filter(level=Level.COMMUNE).count() == 11
     # 7 indicators: 4 entered by communes, 1 by the district; (11 × 4 + 1 × 1) × 2 halves.
     assert Figure.objects.count() == 90
+
+
+@pytest.mark.django_db
+def test_second_run_replaces_report_documents_made_on_generated_units():
+    from reports import services as reports_services  # the reports app, made on generated data
+    from reports.models import ReportDocument
+
+    generate("--communes", "12", "--indicators", "7", "--years", "1")
+    committee = SteeringCommittee.objects.get(code=scale.COMMITTEE_CODE)
+    district = AdministrativeUnit.objects.get(level=Level.DISTRICT)
+    user = factories.user("vanphong")
+    reports_services.create_report(
+        user=user, committee=committee, unit=district, period=Period.objects.get(code="2025-H2")
+    )
+
+    generate("--communes", "11", "--indicators", "7", "--years", "1")
+
+    assert not ReportDocument.objects.exists()
+    assert AdministrativeUnit.objects.filter(level=Level.COMMUNE).count() == 11
 
 
 @pytest.mark.django_db
