@@ -84,6 +84,8 @@ BENCH_DB ?= bench_national
 BENCH_URL ?= postgres://root@127.0.0.1:5432/$(BENCH_DB)
 BENCH_ARGS ?=
 bench: venv
-	@command -v wrk >/dev/null || echo "wrk not installed: throughput is skipped (apt-get install wrk)"
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  echo "Installing wrk (throughput)" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	  echo "wrk not installed: throughput is skipped (apt-get install wrk)"
 	@psql "$(BENCH_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U root $(BENCH_DB)
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/run.py $(BENCH_ARGS)
