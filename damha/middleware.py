@@ -34,16 +34,28 @@ class CookieOnlyLocaleMiddleware:
 
 
 LOGIN_AT_KEY = "_damha_login_at"
+SEEN_AT_KEY = "_damha_seen_at"
+
+
+def stamp_login(sender, request, user, **kwargs):
+    """On login (``user_logged_in``): the login time (12-hour cap) and the last refresh."""
+    if request is None or not hasattr(request, "session"):
+        return
+    now = time.time()
+    request.session[LOGIN_AT_KEY] = now
+    request.session[SEEN_AT_KEY] = now
 
 
 class SessionLifetimeMiddleware:
-    """End every session 12 hours after login (``DAMHA_SESSION_MAX_AGE``), however
-    active it has been.
+    """Sessions end after 30 minutes without a request and 12 hours after login.
 
-    The 30-minute idle limit is Django's own (``SESSION_COOKIE_AGE`` with
-    ``SESSION_SAVE_EVERY_REQUEST``); this adds the absolute cap, which Django lacks.
-    The login time is stamped on the first response that finds a logged-in user
-    without one, which is the login request itself.
+    - Idle limit: the session's expiry (``SESSION_COOKIE_AGE`` from its last save) is
+      moved on when a request comes ``DAMHA_SESSION_REFRESH`` seconds or more after the
+      last move — by saving the session then, instead of on every request
+      (``SESSION_SAVE_EVERY_REQUEST``), which cost a database write per page.
+    - Absolute cap (``DAMHA_SESSION_MAX_AGE``), which Django lacks: the login time is
+      stamped at login (:func:`stamp_login`), or on the first response that finds a
+      logged-in user without one (sessions from before this stamp existed).
     """
 
     def __init__(self, get_response):
@@ -56,8 +68,12 @@ class SessionLifetimeMiddleware:
                 self._expire(request)
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and LOGIN_AT_KEY not in request.session:
-            request.session[LOGIN_AT_KEY] = time.time()
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            if LOGIN_AT_KEY not in request.session:
+                request.session[LOGIN_AT_KEY] = now
+            if now - request.session.get(SEEN_AT_KEY, 0) >= settings.DAMHA_SESSION_REFRESH:
+                request.session[SEEN_AT_KEY] = now  # modified: saved with a new expiry
         return response
 
     def _expire(self, request):

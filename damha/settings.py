@@ -247,11 +247,15 @@ DAMHA_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 DAMHA_PROXY_HOPS = env_int("DJANGO_PROXY_HOPS", 1)
 
 # Sessions live in the database (several app servers share them) and end after 30
-# minutes without a request (the expiry moves on with every request) and 12 hours
-# after login whatever happens (damha.middleware.SessionLifetimeMiddleware).
+# minutes without a request and 12 hours after login whatever happens
+# (damha.middleware.SessionLifetimeMiddleware). The expiry moves on at most once a
+# minute (DAMHA_SESSION_REFRESH), not with every request: saving the session on every
+# page was three queries, one of them a write, on every request (docs/performance.md);
+# an idle session now ends 29 to 30 minutes after its last request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+DAMHA_SESSION_REFRESH = 60
 DAMHA_SESSION_MAX_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

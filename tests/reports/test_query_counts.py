@@ -17,10 +17,6 @@ from indicators.models import Period
 from tests import factories
 
 LIMIT = 15
-# The sliding 30-minute session (SESSION_SAVE_EVERY_REQUEST, docs/security.md) writes the
-# session on every request: savepoint, update, release. That is the login's cost, the same
-# for every page; the limit is about the page's own work.
-SESSION_SAVE = 3
 
 
 def generate(communes, indicators, years):
@@ -71,7 +67,7 @@ def test_query_counts_do_not_grow_with_units_indicators_or_periods(client):
     large = counts(client)
 
     assert large == small
-    assert max(small.values()) <= LIMIT + SESSION_SAVE, small
+    assert max(small.values()) <= LIMIT, small
 
 
 @pytest.mark.django_db
