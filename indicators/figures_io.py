@@ -92,7 +92,15 @@ def read_rows(data, filename):
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise FiguresFileError([RowError(1, _("Tệp CSV phải được lưu với bảng mã UTF-8."))]) from None
-        return [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
+        rows = [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
+        # A NUL character (a binary file renamed .csv, a broken export) can be neither a
+        # code nor a note, and PostgreSQL refuses it in any text: say where it is.
+        broken = [number for number, row in rows if any("\x00" in cell for cell in row)]
+        if broken:
+            raise FiguresFileError(
+                [RowError(number, _("có ký tự không hợp lệ (ký tự NUL); tệp có thể bị hỏng.")) for number in broken]
+            )
+        return rows
     if name.endswith(".xlsx"):
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -232,7 +232,7 @@ def loads(text):
             ) from None
     text = text.removeprefix("\ufeff")
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise MetadataError(
             [
@@ -242,6 +242,17 @@ def loads(text):
         ) from None
     except ValueError as exc:
         raise MetadataError([str(exc)]) from None
+    return data
+
+
+def _has_nul(value):
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def _refuse_constant(name):
@@ -871,6 +882,8 @@ def import_metadata(data):
     Raises MetadataError listing every problem (nothing written). Returns, per section,
     how many entries were created, updated and left unchanged.
     """
+    if _has_nul(data):  # "\u0000": no code or name holds it, and PostgreSQL refuses it in text
+        raise MetadataError([_("Tệp có ký tự không hợp lệ (ký tự NUL, \\u0000).")])
     with transaction.atomic():
         clean = _check(data)
         return _write(clean)

@@ -174,6 +174,22 @@ def test_import_of_random_rows_is_all_or_nothing(world, rows, encoding, header):
             assert stored.value == int(value.strip()) if "e" not in value.lower() else stored.value >= 0
 
 
+def test_a_nul_character_in_an_import_file_is_refused_with_its_row(world):  # noqa: F811
+    # Found by the test above on PostgreSQL, which refuses NUL in any text (a 500 before).
+    before = _state()
+    rows = [
+        ("06913", "VU", "2024-H2", "3", ""),
+        ("\x00", "VU", "2024-H2", "", ""),
+        ("06916", "VU\x00", "2024-H2", "1", ""),
+    ]
+    errors = _import(_csv(rows).encode(), "so-lieu.csv", world.reviewer)
+    assert errors == [
+        "Dòng 3: có ký tự không hợp lệ (ký tự NUL); tệp có thể bị hỏng.",
+        "Dòng 4: có ký tự không hợp lệ (ký tự NUL); tệp có thể bị hỏng.",
+    ]
+    assert _state() == before
+
+
 @EXAMPLES
 @given(data=st.binary(max_size=3000), name=st.sampled_from(["x.csv", "x.xlsx", "x.txt", "x", "X.CSV"]))
 def test_import_of_random_bytes_is_refused_cleanly(world, data, name):  # noqa: F811

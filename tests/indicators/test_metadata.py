@@ -669,6 +669,16 @@ def test_invalid_json_is_refused(db):
     assert refused.value.errors[0].startswith("Tệp metadata phải là một đối tượng JSON {...}")
 
 
+def test_a_nul_character_is_refused(demo_metadata):
+    data = copy.deepcopy(valid_file())
+    data["units"][0]["name"] = "Xã\u0000Mới"  # PostgreSQL refuses NUL in text: a 500 before
+    before = table_counts()
+    with pytest.raises(MetadataError) as refused:
+        import_metadata(loads(dumps(data)))
+    assert refused.value.errors == ["Tệp có ký tự không hợp lệ (ký tự NUL, \\u0000)."]
+    assert table_counts() == before
+
+
 def test_import_command_refuses_a_broken_file_and_writes_nothing(demo_metadata, tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text('{"units": [', encoding="utf-8")
