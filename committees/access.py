@@ -72,7 +72,11 @@ def unit_query():
 
 def get_unit_for(user, code, roles=READ_ROLES):
     """Fetch a unit by code: 404 when unknown, 403 when outside the user's scope."""
-    unit = get_object_or_404(unit_query(), code=code)
+    return require_role(user, get_object_or_404(unit_query(), code=code), roles)
+
+
+def require_role(user, unit, roles=READ_ROLES):
+    """The unit, or 403 when it is outside the user's scope (``unit`` from :func:`unit_query`)."""
     if not has_role(user, unit, roles):
         raise PermissionDenied(
             _("Đơn vị %(unit)s không thuộc phạm vi được phân công cho tài khoản của bạn.") % {"unit": unit.name}

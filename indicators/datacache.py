@@ -23,6 +23,9 @@ row's lock until they commit (writes are short: an entry form, an import, a revi
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 from django.core.cache import caches
 from django.db import connection
 
@@ -46,6 +49,7 @@ WATCHED_TABLES = (
 )
 
 _FUNCTION = "damha_bump_data_version"
+_SAFE_KEY = re.compile(r"[\w.:-]{1,200}", re.ASCII)
 
 
 def token():
@@ -65,6 +69,8 @@ def cached(parts, compute):
         return compute()
     cache = caches["default"]
     key = ":".join(["rollup", str(SCHEMA), current, *(str(part) for part in parts)])
+    if not _SAFE_KEY.fullmatch(key):  # a code from the URL may hold anything
+        key = "rollup:" + hashlib.sha256(key.encode()).hexdigest()
     value = cache.get(key)
     if value is None:
         value = compute()

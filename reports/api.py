@@ -5,13 +5,14 @@ import json
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from committees.access import get_unit_for, require_role
 from damha.security import log_refused
 from indicators import datacache, rollup
-
-from .views import unit_and_period
+from indicators.models import Period
 
 
 def _target(target):
@@ -68,16 +69,23 @@ def _error(status, message):
 def progress(request, unit_code, period_code):
     if not request.user.is_authenticated:
         return _error(401, _("Cần đăng nhập."))
+
+    def answer():
+        unit = get_unit_for(request.user, unit_code)  # 404 / 403 before any work
+        return unit, progress_json(unit, get_object_or_404(Period, code=period_code))
+
     try:
-        unit, period = unit_and_period(request.user, unit_code, period_code)
+        # As the dashboard (reports.views.dashboard): keyed by the codes, the access
+        # check on the cached unit. The JSON holds no translated text: one copy per unit,
+        # period and data version.
+        unit, body = datacache.cached(("api", unit_code, period_code), answer)
+        require_role(request.user, unit)
     except Http404:
         return _error(404, _("Không tìm thấy đơn vị hoặc kỳ báo cáo."))
     except PermissionDenied as denied:
         reason = str(denied) or _("Không có quyền xem đơn vị này.")
         log_refused(request, reason)
         return _error(403, reason)
-    # The JSON holds no translated text: one cached copy per unit, period and data version.
-    body = datacache.cached(("api", unit.pk, period.pk), lambda: progress_json(unit, period))
     return HttpResponse(body, content_type="application/json")
 
 

@@ -22,6 +22,7 @@ from committees.access import (
     has_role,
     holds_any,
     require_any,
+    require_role,
     subtree_q,
 )
 from committees.models import Conclusion, Meeting, SteeringCommittee
@@ -195,8 +196,17 @@ def dashboard_body(unit, period):
 
 @login_required
 def dashboard(request, unit_code, period_code):
-    unit, period = unit_and_period(request.user, unit_code, period_code)
-    body = datacache.cached(("dashboard", unit.pk, period.pk, get_language()), lambda: dashboard_body(unit, period))
+    def page():
+        unit = get_unit_for(request.user, unit_code)  # 404 / 403 before any work
+        period = get_object_or_404(Period, code=period_code)
+        return unit, period, dashboard_body(unit, period)
+
+    # Keyed by the codes in the URL: on a hit neither the unit nor the period is looked
+    # up (both are watched data: a change to either changes the data version), and the
+    # access check runs on the cached unit. A 404 or 403 raised while computing is not
+    # cached.
+    unit, period, body = datacache.cached(("dashboard", unit_code, period_code, get_language()), page)
+    require_role(request.user, unit)
     context = {
         "unit": unit,
         "period": period,

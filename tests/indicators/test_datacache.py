@@ -8,6 +8,7 @@ SQL, a rolled-back transaction — and read the page again right after.
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -137,6 +138,23 @@ def test_targets_units_and_indicators_show_at_once(viewer_client, world):
     assert api(viewer_client)["actual"] == 5
 
 
+def test_a_renamed_period_is_not_served_from_the_cache(viewer_client):
+    # Pages are keyed by the period's code and the period is not looked up on a hit:
+    # renaming it changes the data version, so the old code is a 404 at once.
+    Period.objects.filter(code="2024-H1").update(code="2024-X1")
+    assert viewer_client.get(reverse("reports:api_progress", args=["200", "2024-H1"])).status_code == 404
+    assert viewer_client.get(reverse("reports:dashboard", args=["200", "2024-H1"])).status_code == 404
+    response = viewer_client.get(reverse("reports:api_progress", args=["200", "2024-X1"]))
+    assert response.json()["period"]["code"] == "2024-X1"
+
+
+def test_unsafe_codes_in_the_url_make_safe_cache_keys(viewer_client):
+    for code in ("2024 H1", "x" * 300, "kỳ\t1"):
+        response = viewer_client.get(reverse("reports:api_progress", args=["200", code]))
+        assert response.status_code == 404
+        assert response.json() == {"error": "Không tìm thấy đơn vị hoặc kỳ báo cáo."}
+
+
 def test_a_rolled_back_write_leaves_nothing_behind(viewer_client, world):
     before = datacache.token()
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -157,13 +175,21 @@ def test_an_unchanged_page_is_served_from_the_cache(viewer_client):
     assert not any("WITH RECURSIVE" in query["sql"] for query in captured.captured_queries)
 
 
-def test_the_cache_is_shared_but_access_is_still_checked(viewer_client, client, world):
+def test_the_cache_is_shared_but_access_is_still_checked(viewer_client, world):
     f.tree(district_code="201", communes=("D1",), province_code="23")
     outsider = f.user("ngoai", (Role.VIEW, AdministrativeUnit.objects.get(code="201")))
+    assert api(viewer_client)["actual"] == 5  # computed again (the writes above) and cached
+    dashboard(viewer_client)
+    client = Client()
     client.force_login(outsider)
-    response = client.get(reverse("reports:api_progress", args=["200", "2024-H1"]))
-    assert response.status_code == 403
-    assert response.json() == {"error": "Đơn vị Đơn vị 200 không thuộc phạm vi được phân công cho tài khoản của bạn."}
+    with CaptureQueriesContext(connection) as captured:
+        refused = client.get(reverse("reports:api_progress", args=["200", "2024-H1"]))
+        page = client.get(reverse("reports:dashboard", args=["200", "2024-H1"]))
+    assert not any("WITH RECURSIVE" in query["sql"] for query in captured.captured_queries)  # from the cache
+    assert refused.status_code == 403
+    assert refused.json() == {"error": "Đơn vị Đơn vị 200 không thuộc phạm vi được phân công cho tài khoản của bạn."}
+    assert page.status_code == 403
+    assert "Đơn vị C1" not in page.content.decode() and "5 vụ" not in page.content.decode()
 
 
 def test_each_language_has_its_own_copy(viewer_client):
