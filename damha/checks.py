@@ -7,14 +7,14 @@ from django.utils.translation import gettext as _
 
 
 def demo_passwords(app_configs=None, **kwargs):
-    """Warn while any demo account (indicators/demo.py) still opens with the published
+    """Warn while any demo account (indicators/fixtures/demo.py) still opens with the published
     demo password on a server with DEBUG off."""
     if settings.DEBUG:
         return []
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import check_password
 
-    from indicators.demo import DEMO_PASSWORD, USERS
+    from indicators.fixtures.demo import DEMO_PASSWORD, USERS
 
     usernames = [username for username, *_rest in USERS]
     try:

@@ -1,6 +1,6 @@
 import pytest
 
-from indicators import demo as demo_data
+from indicators.fixtures import demo as demo_data
 
 
 @pytest.fixture

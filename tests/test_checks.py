@@ -7,7 +7,7 @@ from django.core import checks
 from django.db import ProgrammingError
 
 from damha.checks import demo_passwords
-from indicators.demo import USERS
+from indicators.fixtures.demo import USERS
 
 DEMO_USERNAMES = sorted(username for username, *_rest in USERS)
 

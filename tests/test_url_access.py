@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from committees.models import Conclusion, Meeting
 from indicators.models import Figure, Submission
-from reports import demo as report_demo
+from reports.fixtures import demo as report_demo
 from reports.models import ReportDocument
 
 LOGIN = "login"  # 302 to /accounts/login/?next=…

@@ -19,8 +19,8 @@ import pytest
 
 from committees.models import AdministrativeUnit, Meeting, SteeringCommittee
 from indicators.models import Period
-from reports import demo as report_demo
 from reports import services as report_services
+from reports.fixtures import demo as report_demo
 from reports.models import ReportDocument
 
 from .conftest import ARTIFACTS, DEMO_PASSWORD

@@ -5,7 +5,7 @@ import subprocess
 
 from playwright.sync_api import expect
 
-from reports import demo as report_demo
+from reports.fixtures import demo as report_demo
 from reports.models import ReportDocument, ReportStatus
 
 TYPES = {

@@ -1,6 +1,6 @@
 """Saving the entry form: a fixed number of queries whatever the number of indicators.
 
-Sizes come from the benchmark generator (indicators/scale.py): 7 indicators give a
+Sizes come from the benchmark generator (indicators/fixtures/scale.py): 7 indicators give a
 commune 4 entered ones, 20 give it 15. Every save changes every figure, the worst case.
 """
 
@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from committees.models import AdministrativeUnit, Level, Role
-from indicators import scale, services
+from indicators import services
+from indicators.fixtures import scale
 from indicators.forms import NOTE_PREFIX, VALUE_PREFIX
 from indicators.models import Figure, IndicatorKind, Period, Submission, SubmissionStatus
 from tests import factories

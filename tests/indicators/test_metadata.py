@@ -22,7 +22,7 @@ from committees.models import (
     UnitRole,
     UnitSuccession,
 )
-from indicators import demo as demo_data
+from indicators.fixtures import demo as demo_data
 from indicators.metadata import MetadataError, dumps, export_metadata, import_metadata, loads
 from indicators.models import Criterion, Figure, Indicator, Period, Submission, Target
 

@@ -1,6 +1,6 @@
 """The set-based roll-up statement against a straightforward ORM computation.
 
-On a small generated data set (indicators/scale.py: every indicator kind, sums and
+On a small generated data set (indicators/fixtures/scale.py: every indicator kind, sums and
 stocks, a status with criteria, drafts in the latest half), every actual of a district,
 a province and their children — and of every province in the national overview — must
 equal what plain ORM loops compute from DESIGN.md's rules.

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from committees.models import AdministrativeUnit, Level, SteeringCommittee
-from indicators import scale
+from indicators.fixtures import scale
 from indicators.models import Comparison, Criterion, Figure, Indicator, Period, Submission, SubmissionStatus, Target
 from tests import factories
 

@@ -1,6 +1,6 @@
 import pytest
 
-from reports import demo as report_demo
+from reports.fixtures import demo as report_demo
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Dashboard, API and national overview: a fixed number of queries whatever the size.
 
-Sizes come from the benchmark generator (indicators/scale.py): a small and a larger set
+Sizes come from the benchmark generator (indicators/fixtures/scale.py): a small and a larger set
 differ in communes per district, districts per province, indicators and years.
 """
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import scale
+from indicators.fixtures import scale
 
 
 class Command(BaseCommand):

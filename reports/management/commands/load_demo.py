@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from indicators import demo
-from reports import demo as report_demo
+from indicators.fixtures import demo
+from reports.fixtures import demo as report_demo
 
 
 class Command(BaseCommand):
