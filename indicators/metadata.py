@@ -40,7 +40,10 @@ from .models import (
     IndicatorKind,
     OverTime,
     Period,
+    RuleOperator,
+    RuleSeverity,
     Target,
+    ValidationRule,
     decree09_window,
     parse_period_code,
 )
@@ -67,6 +70,7 @@ SECTIONS = {
         "section",
     ),
     "targets": ("indicator", "unit", "period", "comparison", "value", "plan"),
+    "validation_rules": ("code", "name", "left", "operator", "right", "severity"),
 }
 MEMBER_KEYS = ("name", "position", "role")
 CRITERION_KEYS = ("indicator", "comparison", "value")
@@ -212,6 +216,17 @@ def export_metadata():
                 "plan": _code(target.plan, "number"),
             }
             for target in targets
+        ],
+        "validation_rules": [
+            {
+                "code": rule.code,
+                "name": rule.name,
+                "left": rule.left,
+                "operator": rule.operator,
+                "right": rule.right,
+                "severity": rule.severity,
+            }
+            for rule in sorted(ValidationRule.objects.all(), key=lambda r: r.code)
         ],
     }
 
@@ -440,6 +455,35 @@ class _Checker:
             return False
         seen[key] = where
         return True
+
+
+def _rule_side(c, entry, key, where, indicators, levels):
+    """One side of a validation rule: a list of entered indicators' codes, or a number."""
+    value = entry.get(key)
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        if number.is_finite():
+            return int(number) if number == number.to_integral_value() else float(number)
+    elif isinstance(value, list) and value and all(isinstance(code, str) and code.strip() for code in value):
+        for code in value:
+            if code not in indicators:
+                c.error(where, _('chỉ tiêu "%(code)s" không tồn tại.') % {"code": code})
+                continue
+            kind, level = indicators[code]
+            if kind not in ENTERED:
+                c.error(
+                    where,
+                    _('chỉ tiêu "%(code)s" phải là chỉ tiêu nhập số liệu (count hoặc yes_no).') % {"code": code},
+                )
+            levels.add(level)
+        return list(value)
+    if key in entry:
+        c.error(
+            where,
+            _('trường "%(key)s" phải là danh sách mã chỉ tiêu (ví dụ ["TTXH_VU"]) hoặc một số, không phải %(value)s.')
+            % {"key": key, "value": _show(value)},
+        )
+    return None
 
 
 def _field(model, name):
@@ -753,6 +797,27 @@ def _check(data):
             rows.append(row)
     clean["targets"] = rows
 
+    # Validation rules (optional section) -----------------------------------------------
+    rows, seen = [], {}
+    R = ValidationRule
+    for where, entry in c.entries(data.get("validation_rules", []), "validation_rules", SECTIONS["validation_rules"]):
+        code = c.text(entry, "code", where, _field(R, "code"))
+        row = {
+            "where": where,
+            "code": code,
+            "name": c.text(entry, "name", where, _field(R, "name")),
+            "operator": c.choice(entry, "operator", where, RuleOperator.values, _("phép so sánh")),
+            "severity": c.choice(entry, "severity", where, RuleSeverity.values, _("mức độ")),
+        }
+        levels = set()
+        for key in ("left", "right"):
+            row[key] = _rule_side(c, entry, key, where, indicators, levels)
+        if len(levels) > 1:
+            c.error(where, _("các chỉ tiêu của một quy tắc phải được nhập ở cùng một cấp."))
+        if c.unique(seen, code, where, _('mã quy tắc "%(code)s"') % {"code": code}):
+            rows.append(row)
+    clean["validation_rules"] = rows
+
     if c.errors:
         raise MetadataError(c.errors)
     return clean
@@ -873,6 +938,11 @@ def _write(clean):
     Target.objects.bulk_create(new, batch_size=1000)
     Target.objects.bulk_update(changed, ["comparison", "value", "plan_id"], batch_size=1000)
     stats["targets"].update(created=len(new), updated=len(changed), unchanged=len(wanted) - len(new) - len(changed))
+
+    rules = {rule.code: rule for rule in ValidationRule.objects.all()}
+    for row in clean["validation_rules"]:  # saved one by one: each change keeps its history row
+        values = {key: row[key] for key in SECTIONS["validation_rules"]}
+        _save(ValidationRule, rules, row["code"], values, stats["validation_rules"])
     return stats
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from committees import access
 from committees.models import AdministrativeUnit, Role
 
-from . import figures_io, services
+from . import figures_io, selectors, services
 from .forms import EntryForm, ImportForm, PeriodForm, ReasonForm, VersionForm
 from .models import Figure, Indicator, IndicatorKind, Period, Submission, SubmissionStatus, period_code
 from .rollup import rate
@@ -256,6 +256,12 @@ def review(request, unit_code, period_code):
     unit = access.get_unit_for(request.user, unit_code, roles=[Role.REVIEW])
     period = _half_period(period_code)
     rows = _review_rows(unit, period)
+    levels = {row["unit"].level for row in rows if row["submission"]}
+    follow_ups = selectors.follow_ups(
+        reports=[(row["unit"], row["submission"]) for row in rows],
+        period=period,
+        indicators_by_level={level: list(services.entered_indicators(level)) for level in sorted(levels)},
+    )
     counts = dict.fromkeys(STATE_LABELS, 0)
     for row in rows:
         counts[row["state"]] += 1
@@ -265,6 +271,7 @@ def review(request, unit_code, period_code):
         "rows": rows,
         "summary": [(STATE_LABELS[state], STATE_BADGES[state], count) for state, count in counts.items()],
         "none_sent": bool(rows) and not any(row["submission"] for row in rows),
+        "follow_ups": follow_ups,
         "periods": Period.objects.halves().order_by("-year", "-half"),
     }
     return render(request, "indicators/review.html", context)
@@ -283,11 +290,23 @@ def submission(request, unit_code, period_code):
     indicators = list(services.entered_indicators(unit.level))
     figures = {} if report is None else {figure.indicator_id: figure for figure in report.figures.all()}
     values = {pk: figure.value for pk, figure in figures.items() if figure.value is not None}
-    rows = _sections(indicators, _computed(unit.level, values), current=values)
+    codes = [_previous_code(period), period.same_period_last_year_code()]
+    history = _own_figures(unit, codes)
+    rows = _sections(
+        indicators,
+        _computed(unit.level, values),
+        previous=history[codes[0]],
+        last_year=history[codes[1]],
+        current=values,
+    )
+    flags = {}
+    if report is not None:
+        flags = selectors.check_figures(unit=unit, period=period, indicators=indicators, figures=figures).flags()
     for _section, section_rows in rows:
         for row in section_rows:
             figure = figures.get(row["indicator"].pk)
             row["note"] = figure.note if figure else ""
+            row["flags"] = flags.get(row["indicator"].code, [])
     reviewer = access.can_review(request.user, unit)
     version = report.version if report else 0
     context = {
@@ -297,6 +316,8 @@ def submission(request, unit_code, period_code):
         "state_label": STATE_LABELS[report.status if report else NOT_STARTED],
         "state_badge": STATE_BADGES[report.status if report else NOT_STARTED],
         "sections": rows,
+        "previous_code": codes[0],
+        "last_year_code": codes[1],
         "events": services.timeline(report) if report else [],
         "can_review": reviewer,
         "can_edit": services.edit_blocker(user=request.user, unit=unit, period=period, submission=report) is None,
