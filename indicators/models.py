@@ -44,6 +44,18 @@ class PeriodQuerySet(models.QuerySet):
     def halves(self):
         return self.filter(half__isnull=False)
 
+    def newest_first(self):
+        """Half-years, newest first (the order of every period menu)."""
+        return self.halves().order_by("-year", "-half")
+
+    def latest_half(self):
+        """The newest half-year period, or None."""
+        return self.newest_first().first()
+
+    def current_half(self):
+        """The half-year people are working on: the newest open one, else the newest one."""
+        return self.newest_first().filter(is_open=True).first() or self.latest_half()
+
 
 class Period(models.Model):
     code = models.CharField(_("mã kỳ"), max_length=10, unique=True, help_text=_("2024-H1, 2024-H2 hoặc 2024"))
@@ -130,6 +142,10 @@ ENTERED_KINDS = (IndicatorKind.COUNT, IndicatorKind.YES_NO)
 class IndicatorQuerySet(models.QuerySet):
     def entered(self):
         return self.filter(kind__in=ENTERED_KINDS)
+
+    def reporting_levels(self):
+        """The levels whose units report: where at least one count or yes/no indicator is entered."""
+        return set(self.entered().values_list("entry_level", flat=True))
 
     def for_display(self):
         return self.select_related("committee", "plan", "numerator", "denominator").order_by(

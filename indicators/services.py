@@ -484,7 +484,7 @@ def units_not_submitted(*, period, root=None):
     Units valid at the end of the period, at a level where a count or yes/no indicator
     is entered, inside ``root``'s subtree when given.
     """
-    levels = set(Indicator.objects.entered().values_list("entry_level", flat=True))
+    levels = Indicator.objects.reporting_levels()
     units = (
         AdministrativeUnit.objects.valid_on(period.end)
         .filter(level__in=levels)

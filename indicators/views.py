@@ -221,7 +221,7 @@ def entry(request, unit_code, period_code):
 def _review_rows(unit, period):
     """The unit (when figures are entered at its level) and its child units valid at the end
     of the period, each with its submission for the period (3 queries whatever the count)."""
-    levels = set(Indicator.objects.entered().values_list("entry_level", flat=True))
+    levels = Indicator.objects.reporting_levels()
     children = list(AdministrativeUnit.objects.valid_on(period.end).filter(parent=unit).order_by("code"))
     units = ([unit] if unit.level in levels and unit.is_valid_on(period.end) else []) + [
         child for child in children if child.level in levels
@@ -265,7 +265,7 @@ def review(request, unit_code, period_code):
         "rows": rows,
         "summary": [(STATE_LABELS[state], STATE_BADGES[state], count) for state, count in counts.items()],
         "none_sent": bool(rows) and not any(row["submission"] for row in rows),
-        "periods": Period.objects.halves().order_by("-year", "-half"),
+        "periods": Period.objects.newest_first(),
     }
     return render(request, "indicators/review.html", context)
 
@@ -418,7 +418,7 @@ def import_figures(request):
         "form": form,
         "errors": errors,
         "roots": sorted(roots, key=lambda unit: (unit.level_rank, unit.code)),
-        "periods": Period.objects.halves().filter(is_open=True).order_by("-year", "-half"),
+        "periods": Period.objects.newest_first().filter(is_open=True),
         "header": ",".join(figures_io.HEADER),
     }
     return render(request, "indicators/import.html", context, status=status)
@@ -442,7 +442,7 @@ def periods(request):
     """Open or close half-year periods and set their entry deadline."""
     if not access.can_manage_periods(request.user):
         raise PermissionDenied(_("Chỉ người duyệt hoặc văn phòng được quản lý kỳ báo cáo."))
-    items = list(Period.objects.halves().order_by("-year", "-half"))
+    items = list(Period.objects.newest_first())
     forms_by_code = {period.code: PeriodForm(instance=period, prefix=period.code) for period in items}
     status = 200
     if request.method == "POST":
