@@ -133,6 +133,8 @@ def _tables():
         "criterion": qn(Criterion._meta.db_table),
         "succession": qn(UnitSuccession._meta.db_table),
         "end": qn("end"),
+        # Criterion.holds as SQL: the one place the criterion rule is written.
+        "criterion_holds": Criterion.sql_holds("g.value", "c"),
     }
 
 
@@ -202,9 +204,7 @@ met AS (
     SELECT g.sid, c.status_id, COUNT(DISTINCT c.id) AS n_met
     FROM figs g
     JOIN {criterion} c ON c.indicator_id = g.indicator_id
-    WHERE g.value IS NOT NULL
-      AND ((c.comparison = 'at_least' AND g.value >= c.value)
-        OR (c.comparison = 'at_most' AND g.value <= c.value))
+    WHERE {criterion_holds}
     GROUP BY g.sid, c.status_id
 ),
 needed AS (
