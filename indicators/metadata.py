@@ -44,6 +44,7 @@ from .models import (
     decree09_window,
     parse_period_code,
 )
+from .rollup import number
 
 # The contract: sections and their keys, in the order the file writes them.
 SECTIONS = {
@@ -76,7 +77,7 @@ OPTIONAL_KEYS = {("periods", "start"), ("periods", "end")}
 
 CRITERION_COMPARISONS = (Comparison.AT_LEAST.value, Comparison.AT_MOST.value)
 ENTERED = (IndicatorKind.COUNT.value, IndicatorKind.YES_NO.value)
-LEVEL_RANKS = {level.value: rank for level, rank in AdministrativeUnit.LEVEL_RANKS.items()}
+LEVEL_RANKS = AdministrativeUnit.LEVEL_RANKS  # keyed by Level, which compares equal to its value
 
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _MAX_VALUE = Decimal(10) ** 12  # DecimalField(max_digits=14, decimal_places=2)
@@ -97,13 +98,6 @@ class MetadataError(Exception):
 
 def _iso(day):
     return day.isoformat() if day else None
-
-
-def _number(value):
-    """5 for 5.00, 75.5 for 75.50: JSON numbers, never strings."""
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
 
 
 def _code(obj, attr="code"):
@@ -194,7 +188,7 @@ def export_metadata():
                     {
                         "indicator": criterion.indicator.code,
                         "comparison": criterion.comparison,
-                        "value": _number(criterion.value),
+                        "value": number(criterion.value),
                     }
                     for criterion in sorted(indicator.criteria.all(), key=lambda c: (c.order, c.indicator.code))
                 ],
@@ -208,7 +202,7 @@ def export_metadata():
                 "unit": target.unit.code,
                 "period": target.period.code,
                 "comparison": target.comparison,
-                "value": _number(target.value),
+                "value": number(target.value),
                 "plan": _code(target.plan, "number"),
             }
             for target in targets

@@ -64,12 +64,19 @@ def rate(numerator, denominator):
     return numerator / denominator * 100
 
 
-def number(value):
-    """A Decimal from the database as an int when whole, else a float (JSON-friendly)."""
+def number(value, digits=None):
+    """A number for JSON and display: an int when whole, else a float; None stays None.
+
+    The one number helper (API, metadata files, report snapshots). ``digits`` rounds a
+    float first, so a stored document reads the same on every database (6 for snapshots).
+    """
     if value is None:
         return None
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        value = int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float) and digits is not None:
+        value = round(value, digits)
+        return int(value) if value.is_integer() else value
     return value
 
 
