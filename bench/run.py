@@ -177,7 +177,8 @@ def uncached(get):
 
 def bare_sql(units, period):
     """The roll-up statement alone, as the database runs it (roots prepared beforehand)."""
-    sql, params = rollup.aggregate_sql(rollup.plan_roots(units, period))
+    # The roots progress() or overview() would aggregate over, from the roll-up's own set-up.
+    sql, params = rollup.aggregate_sql(rollup._Setting.build(list(units), period).roots())
 
     def run():
         with connection.cursor() as cursor:

@@ -285,7 +285,7 @@ GROUP BY t.pid, t.bucket, t.lvl
 
 
 def aggregate_sql(roots):
-    """The one roll-up statement and its parameters (benchmarks run it bare, bench/)."""
+    """The one roll-up statement and its parameters (bench/run.py also runs it bare)."""
     tables = _tables()
     joins = {name: sql.format(**tables) for name, sql in _JOINS.get(connection.vendor, _JOINS["default"]).items()}
     sql = _AGGREGATE_SQL.format(
@@ -609,28 +609,70 @@ def relevant_at(indicator, unit):
 # ----------------------------------------------------------------- the API
 
 
+@dataclass
+class _Setting:
+    """What every roll-up reads before its statement: the periods of P's year and the year
+    before, the frames of P and of the same period last year, and the predecessor chain of
+    the buckets (the units whose rows are computed). Shared by :func:`progress`,
+    :func:`overview` and the benchmarks (bench/run.py runs its statement bare)."""
+
+    period: Period
+    periods: list
+    by_code: dict
+    current: _Frame
+    previous: _Frame
+    last_year_period: Period | None
+    buckets: list
+    chain: dict
+
+    @classmethod
+    def build(cls, buckets, period):
+        year = period.year
+        periods = list(Period.objects.filter(year__in=[year, year - 1]))
+        by_code = {p.code: p for p in periods}
+        last_year_period = by_code.get(period.same_period_last_year_code())
+        return cls(
+            period=period,
+            periods=periods,
+            by_code=by_code,
+            current=_frame(period, by_code, year),
+            previous=_frame(last_year_period, by_code, year - 1),
+            last_year_period=last_year_period,
+            buckets=buckets,
+            chain=_predecessor_chain([b.pk for b in buckets]) if buckets else {},
+        )
+
+    def roots(self):
+        """(half_id, bucket_id, root_unit_id) for every bucket and half the computation needs."""
+        return _roots(self.buckets, self.current, self.previous, self.chain)
+
+    def targets(self, indicators):
+        return _applicable_targets(self.buckets, indicators, self.period, self.periods)
+
+    def row(self, sums, bucket, indicator, targets):
+        """The row of ``indicator`` at ``bucket`` (a unit of ``buckets``), by its own target."""
+        target = targets.get((bucket.pk, indicator.pk))
+        return _row(_Values(sums, bucket.pk), indicator, self.current, self.previous, target)
+
+
+def _indicators(indicators, units):
+    """The indicators (all, in display order, when None) that have a value at every unit."""
+    if indicators is None:
+        indicators = list(Indicator.objects.for_display())
+    return [i for i in indicators if all(relevant_at(i, unit) for unit in units)]
+
+
 def progress(unit, period, *, indicators=None, trend=()):
     """Progress of ``unit`` in ``period`` for every indicator that has a value there.
 
     ``trend``: half-year periods whose actual values at ``unit`` the dashboard charts;
     computed in the same statement (``Progress.trend``, as :func:`series` would give).
     """
-    year = period.year
-    periods = list(Period.objects.filter(year__in=[year, year - 1]))
-    by_code = {p.code: p for p in periods}
-    if indicators is None:
-        indicators = list(Indicator.objects.for_display())
-    indicators = [i for i in indicators if relevant_at(i, unit)]
-
+    indicators = _indicators(indicators, [unit])
     children = list(unit.children.valid_on(period.end).order_by("code"))
-    buckets = [unit, *children]
-    chain = _predecessor_chain([b.pk for b in buckets])
-
-    current = _frame(period, by_code, year)
-    last_year_period = by_code.get(period.same_period_last_year_code())
-    previous = _frame(last_year_period, by_code, year - 1)
-
-    roots = _roots(buckets, current, previous, chain)
+    setting = _Setting.build([unit, *children], period)
+    by_code, last_year_period, chain = setting.by_code, setting.last_year_period, setting.chain
+    roots = setting.roots()
     # A trend half where U is valid has the roots {(half, U, U)}, in the statement already
     # or added here; where U is not valid the trend has no value (unlike last year's
     # column, which follows predecessors), so those halves are left out.
@@ -639,25 +681,24 @@ def progress(unit, period, *, indicators=None, trend=()):
     roots = sorted(set(roots) | {(pid, unit.pk, unit.pk) for pid in charted})
     sums = _aggregate(roots)
 
-    targets = _applicable_targets(buckets, indicators, period, periods)
+    targets = setting.targets(indicators)
     last_year_predecessors = []
     if last_year_period is not None and not unit.is_valid_on(last_year_period.end):
         last_year_predecessors = _resolve(unit, last_year_period.end, chain)
 
     rows = []
     for indicator in indicators:
-        row = _row(_Values(sums, unit.pk), indicator, current, previous, targets.get((unit.pk, indicator.pk)))
+        row = setting.row(sums, unit, indicator, targets)
         for child in children:
-            child_target = targets.get((child.pk, indicator.pk))
-            child_row = _row(_Values(sums, child.pk), indicator, current, previous, child_target)
+            child_row = setting.row(sums, child, indicator, targets)
             row.children.append(
-                ChildResult(child, child_row.actual, child_row.status, child_target, child_row.coverage)
+                ChildResult(child, child_row.actual, child_row.status, child_row.target, child_row.coverage)
             )
         rows.append(row)
 
     reporting_levels = {i.entry_level for i in indicators if i.kind in ENTERED_KINDS}
     if period.half is None:
-        last_half = by_code.get(period_code(year, 2))
+        last_half = by_code.get(period_code(period.year, 2))
         completeness = _completeness(unit, last_half, last_half.end if last_half else period.end, reporting_levels)
     else:
         completeness = _completeness(unit, period, period.end, reporting_levels)
@@ -687,15 +728,6 @@ def _roots(buckets, current, previous, chain):
     return sorted(set(roots))
 
 
-def plan_roots(units, period):
-    """The roots :func:`progress` (with ``units`` = U and its children) or :func:`overview`
-    aggregates over; for benchmarks that run the statement bare."""
-    by_code = {p.code: p for p in Period.objects.filter(year__in=[period.year, period.year - 1])}
-    current = _frame(period, by_code, period.year)
-    previous = _frame(by_code.get(period.same_period_last_year_code()), by_code, period.year - 1)
-    return _roots(units, current, previous, _predecessor_chain([u.pk for u in units]))
-
-
 def overview(units, period, *, indicators=None):
     """Rows (actual, cumulative, target, status…) of several units side by side, e.g. every
     province for the national view, in the same fixed number of queries as :func:`progress`.
@@ -704,27 +736,11 @@ def overview(units, period, *, indicators=None):
     value at every unit's level are included (no children, no completeness).
     """
     units = list(units)
-    year = period.year
-    periods = list(Period.objects.filter(year__in=[year, year - 1]))
-    by_code = {p.code: p for p in periods}
-    if indicators is None:
-        indicators = list(Indicator.objects.for_display())
-    indicators = [i for i in indicators if all(relevant_at(i, u) for u in units)]
-    current = _frame(period, by_code, year)
-    previous = _frame(by_code.get(period.same_period_last_year_code()), by_code, year - 1)
-    chain = _predecessor_chain([u.pk for u in units]) if units else {}
-    sums = _aggregate(_roots(units, current, previous, chain))
-    targets = _applicable_targets(units, indicators, period, periods)
-    return [
-        (
-            unit,
-            [
-                _row(_Values(sums, unit.pk), indicator, current, previous, targets.get((unit.pk, indicator.pk)))
-                for indicator in indicators
-            ],
-        )
-        for unit in units
-    ]
+    indicators = _indicators(indicators, units)
+    setting = _Setting.build(units, period)
+    sums = _aggregate(setting.roots())
+    targets = setting.targets(indicators)
+    return [(unit, [setting.row(sums, unit, indicator, targets) for indicator in indicators]) for unit in units]
 
 
 def _row(values, indicator, current, previous, target):
