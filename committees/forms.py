@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Level
+from .models import AdministrativeUnit, Level, Role
 from .services import ChangeKind, NewUnit
 
 
@@ -65,3 +65,64 @@ class UnitChangeForm(forms.Form):
             "existing_successor_code": data["existing_successor"] or None,
             "new_name": data["new_name"] or None,
         }
+
+
+class UnitCodeField(forms.CharField):
+    """A unit typed or picked from a list (``<datalist>``: search by name or code).
+
+    The list offers the units the manager may use; any existing unit is accepted here,
+    and the service refuses those outside the manager's scope with a clear message.
+    """
+
+    def __init__(self, *args, choices=(), **kwargs):
+        kwargs.setdefault("max_length", 250)
+        super().__init__(*args, **kwargs)
+        self.unit_choices = list(choices)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        code = value.split("—")[0].strip()
+        unit = AdministrativeUnit.objects.filter(code=code).first()
+        if unit is None:
+            raise forms.ValidationError(_("Không có đơn vị mã %(code)s.") % {"code": code})
+        return unit
+
+
+def unit_label(unit):
+    return f"{unit.code} — {unit.name}"
+
+
+class _UnitListMixin:
+    def set_units(self, units, list_id="unit-list"):
+        self.unit_list = [unit_label(unit) for unit in units]
+        self.unit_list_id = list_id
+        for field in self.fields.values():
+            if isinstance(field, UnitCodeField):
+                field.widget.attrs.update({"list": list_id, "autocomplete": "off"})
+
+
+class AccountCreateForm(_UnitListMixin, forms.Form):
+    username = forms.CharField(
+        label=_("Tên đăng nhập"),
+        max_length=150,
+        help_text=_("Chữ không dấu, số và các ký tự . _ - @ ; ví dụ: congan.quanglam"),
+    )
+    full_name = forms.CharField(label=_("Họ tên hoặc tên đơn vị"), max_length=150)
+    email = forms.EmailField(
+        label=_("Thư điện tử"), required=False, help_text=_("Để người dùng tự lấy lại mật khẩu khi quên.")
+    )
+    unit = UnitCodeField(label=_("Đơn vị"), help_text=_("Gõ tên hoặc mã đơn vị rồi chọn trong danh sách."))
+    role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
+
+
+class AccountEditForm(_UnitListMixin, forms.Form):
+    full_name = forms.CharField(label=_("Họ tên hoặc tên đơn vị"), max_length=150)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    unit = UnitCodeField(label=_("Đơn vị"))
+
+
+class RoleGrantForm(_UnitListMixin, forms.Form):
+    role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
+    unit = UnitCodeField(label=_("Tại đơn vị"), help_text=_("Quyền tại một đơn vị bao gồm các đơn vị trực thuộc."))

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it logs out with a flash message when a session is too old.
     "damha.middleware.SessionLifetimeMiddleware",
+    # A temporary password set by a manager must be changed before anything else.
+    "committees.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a lockout flagged during login into the lockout page.
