@@ -36,8 +36,8 @@ def temporary_password():
 
 
 def _account(target):
-    account, _created = Account.objects.get_or_create(user=target)
-    return account
+    """The target's Account, unsaved when it has none yet (_record saves it once)."""
+    return Account.objects.filter(user=target).first() or Account(user=target)
 
 
 def _record(account, manager, reason):
