@@ -13,24 +13,36 @@ from django.views.decorators.http import require_POST
 from . import access, people, selectors
 from .forms import AccountCreateForm, AccountEditForm, RoleGrantForm, UnitChangeForm
 from .models import UnitRole
-from .services import UnitChangeError, record_change
+from .services import UnitChangeError, preview_change, record_change
 
 
 @staff_member_required
 def unit_change(request):
-    """Administrators record a merger, split, move, rename or dissolution of units."""
-    result = None
+    """Administrators record a merger, split, move, rename or dissolution of units in
+    three steps: pick the units from lists, preview the tree after the change and what it
+    leaves behind (roles, targets, open submissions), confirm."""
+    result = preview = None
     form = UnitChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        arguments = form.change_arguments()
         try:
-            result = record_change(**form.change_arguments())
+            if request.POST.get("action") == "confirm":
+                result = record_change(**arguments)
+            else:
+                preview = preview_change(**arguments)
         except UnitChangeError as error:
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, _("Đã ghi nhận thay đổi đơn vị hành chính."))
-            form = UnitChangeForm()
-    return render(request, "committees/unit_change.html", {"form": form, "result": result})
+            if result is not None:
+                messages.success(request, _("Đã ghi nhận thay đổi đơn vị hành chính."))
+                form = UnitChangeForm()
+    ended_with_roles = sorted({role.unit for role in result.roles_to_move}, key=lambda u: u.code) if result else []
+    return render(
+        request,
+        "committees/unit_change.html",
+        {"form": form, "result": result, "preview": preview, "ended_with_roles": ended_with_roles},
+    )
 
 
 # ------------------------------------------------------------------ people and roles
