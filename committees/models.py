@@ -191,6 +191,18 @@ class SteeringCommittee(models.Model):
         AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="committees"
     )
     standing_agency = models.CharField(_("cơ quan thường trực"), max_length=200, blank=True)
+    takes_over = models.ForeignKey(
+        "self",
+        verbose_name=_("tiếp nhận nhiệm vụ của"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="taken_over_by",
+        help_text=_(
+            "Ban chỉ đạo của đơn vị đã kết thúc mà ban này tiếp tục theo dõi, "
+            "ví dụ ban chỉ đạo huyện khi không còn cấp huyện từ 1/7/2025."
+        ),
+    )
 
     class Meta:
         verbose_name = _("ban chỉ đạo")

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from . import access
-from .models import Account, AdministrativeUnit, Role, UnitRole, UnitSuccession
+from .models import Account, AdministrativeUnit, Role, SteeringCommittee, UnitRole, UnitSuccession
 
 _PARENTS = "unit__parent__parent__parent"
 
@@ -202,3 +202,21 @@ def move_targets(unit):
     if unit.parent_id:
         found.setdefault(unit.parent_id, unit.parent)
     return list(found.values())
+
+
+def committee_for(committee, unit):
+    """The committee to name above ``committee``'s indicators on ``unit``'s pages.
+
+    Indicators belong to the committee that set them up (the district's). On the page of
+    a unit outside that committee's subtree (the province, whose committee follows the
+    communes since the district level ended), a committee that took over (``takes_over``)
+    at the unit or an ancestor of it is named instead. No query on the pages of the
+    committee's own subtree; ``unit`` from access.unit_query (parents loaded).
+    """
+    if committee is None:
+        return None
+    lineage = access.lineage_ids(unit)
+    if committee.unit_id in lineage:
+        return committee
+    heirs = SteeringCommittee.objects.filter(takes_over=committee, unit_id__in=lineage)
+    return next(iter(heirs), committee)

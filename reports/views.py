@@ -26,6 +26,7 @@ from committees.access import (
     subtree_q,
 )
 from committees.models import Conclusion, Meeting, SteeringCommittee
+from committees.selectors import committee_for
 from indicators import datacache, rollup
 from indicators.models import Criterion, IndicatorKind, Period
 
@@ -96,7 +97,7 @@ def grouped(progress):
             }
             for section, section_rows in groupby(committee_rows, key=lambda r: r.indicator.section)
         ]
-        groups.append({"committee": committee, "sections": sections})
+        groups.append({"committee": committee_for(committee, progress.unit), "sections": sections})
     return groups
 
 
