@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import access
+from .errors import ServiceError
 from .models import Account, AdministrativeUnit, Role, UnitRole
 
 # Letters and digits that cannot be mistaken for one another when read out on the phone.
@@ -22,12 +23,9 @@ _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 MUST_CHANGE_KEY = "_damha_must_change_password"
 
 
-class PeopleError(Exception):
-    """A change to an account or a role that is refused; ``messages`` say why."""
-
-    def __init__(self, messages):
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
-        super().__init__("; ".join(self.messages))
+class PeopleError(ServiceError):
+    """A change to an account or a role that is refused; ``messages`` say why. Views show
+    refusals of scope (the manager's own rights) as 403 with the reason."""
 
 
 def temporary_password():

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import access, people, selectors
+from .access import navigation_for
 from .forms import AccountCreateForm, AccountEditForm, RoleGrantForm, UnitChangeForm
 from .models import UnitRole
 from .services import UnitChangeError, preview_change, record_change
@@ -257,3 +258,9 @@ def unit_roles_move(request, unit_code):
         {"unit": unit, "roles": roles, "targets": targets, "error": error},
         status=403 if error and request.method == "POST" and "phạm vi" in error else 200,
     )
+
+
+@login_required
+def help_page(request):
+    """ "Hướng dẫn sử dụng": a short guide per role, the user's own roles first."""
+    return render(request, "help.html", {"nav": navigation_for(request.user)})
