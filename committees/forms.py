@@ -141,5 +141,14 @@ class AccountEditForm(_UnitListMixin, forms.Form):
 
 
 class RoleGrantForm(_UnitListMixin, forms.Form):
+    """Shown on the account page beside AccountEditForm: its own ids (no duplicate ``id_unit``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "grant_%s")
+        super().__init__(*args, **kwargs)
+
+    def set_units(self, units, list_id="grant-unit-list"):
+        super().set_units(units, list_id)
+
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
     unit = UnitCodeField(label=_("Tại đơn vị"), help_text=_("Quyền tại một đơn vị bao gồm các đơn vị trực thuộc."))
