@@ -146,7 +146,10 @@ def test_district_leader_is_told_where_the_communes_went(client, demo):
     # The district leader may not open the province's communes: named, not linked; the
     # district's last half-year is.
     assert 'href="/dashboard/06913-2025/2025-H2/"' not in page
-    assert 'Số liệu đến hết 30/06/2025 vẫn được lưu: <a href="/dashboard/200/2025-H1/">6 tháng đầu năm 2025</a>' in page
+    assert (
+        'Số liệu đến hết 30/06/2025 vẫn được lưu: <a class="alert-link" href="/dashboard/200/2025-H1/">6 tháng đầu năm 2025</a>'
+        in page
+    )
     assert "Chuyển quyền sang đơn vị mới" not in page  # not a people manager
     in_force = client.get(reverse("reports:dashboard", args=["200", "2024-H2"])).content.decode()
     assert 'id="unit-fate"' not in in_force
@@ -155,14 +158,17 @@ def test_district_leader_is_told_where_the_communes_went(client, demo):
 def test_an_ended_commune_says_what_became_of_it(admin_client):
     page = " ".join(admin_client.get(reverse("reports:dashboard", args=["06913", "2025-H2"])).content.decode().split())
     assert "Đã sáp nhập vào Xã Quảng Tân từ 01/07/2025 theo Nghị quyết số 1679/NQ-UBTVQH15 ngày 16/6/2025" in page
-    assert 'Đơn vị kế thừa: <a href="/dashboard/06913-2025/2025-H2/">Xã Quảng Tân (06913-2025)</a>' in page
+    assert (
+        'Đơn vị kế thừa: <a class="alert-link" href="/dashboard/06913-2025/2025-H2/">Xã Quảng Tân (06913-2025)</a>'
+        in page
+    )
     assert "1 quyền của người dùng vẫn gắn với đơn vị đã kết thúc." in page
     assert 'href="/units/06913/roles/move/"' in page
     new = " ".join(
         admin_client.get(reverse("reports:dashboard", args=["06913-2025", "2024-H2"])).content.decode().split()
     )
     assert "Đơn vị thành lập từ 01/07/2025 theo Nghị quyết số 1679/NQ-UBTVQH15 ngày 16/6/2025" in new
-    assert '<a href="/dashboard/06898/2024-H2/">Xã Quảng Lâm</a>' in new
+    assert '<a class="alert-link" href="/dashboard/06898/2024-H2/">Xã Quảng Lâm</a>' in new
 
 
 def test_admin_moves_the_officer_to_the_new_commune(admin_client):
