@@ -243,3 +243,51 @@ def entry_users_of(unit):
         .distinct()
         .order_by("username")
     )
+
+
+# --- People and roles (issue 14) --------------------------------------------------------
+# Office staff manage the accounts of their subtree; superusers manage everyone's. Staff
+# and superuser accounts are managed in the admin only, never on the people pages.
+PEOPLE_ROLES = (Role.OFFICE,)
+
+
+def can_manage_people(user):
+    """May open /people/: an office role somewhere, or a superuser."""
+    return holds_any(user, PEOPLE_ROLES)
+
+
+def require_people_manager(user):
+    if not can_manage_people(user):
+        raise PermissionDenied(_("Chỉ văn phòng và quản trị hệ thống được quản lý tài khoản."))
+
+
+def can_grant(manager, unit):
+    """May give or take roles on ``unit`` (from :func:`unit_query`): inside the manager's office scope."""
+    return has_role(manager, unit, PEOPLE_ROLES)
+
+
+def manage_refusal(manager, target, roles=None, home_unit=None):
+    """Why ``manager`` may not manage ``target``'s account, or None when they may.
+
+    ``roles``: the target's UnitRoles with their units' parents loaded (fetched when
+    None); ``home_unit``: the account's unit, likewise. Managing an account means being
+    able to reset its password, so a manager may only manage an account whose every
+    role lies inside their own scope: otherwise a reset would hand them rights they lack.
+    """
+    if not can_manage_people(manager):
+        return _("Chỉ văn phòng và quản trị hệ thống được quản lý tài khoản.")
+    if target.pk == manager.pk:
+        return _("Không thể tự thay đổi tài khoản hoặc quyền của chính mình; hãy nhờ người quản lý cấp trên.")
+    if target.is_superuser or target.is_staff:
+        return _("Tài khoản quản trị chỉ được quản lý trong trang Quản trị.")
+    if manager.is_superuser:
+        return None
+    if roles is None:
+        roles = list(UnitRole.objects.filter(user=target).select_related("unit__parent__parent__parent"))
+    units = [role.unit for role in roles] + ([home_unit] if home_unit is not None else [])
+    if not units:
+        return _("Tài khoản này chưa thuộc đơn vị nào trong phạm vi của bạn.")
+    outside = [unit for unit in units if not can_grant(manager, unit)]
+    if outside:
+        return _("Tài khoản này có quyền tại %(unit)s, ngoài phạm vi quản lý của bạn.") % {"unit": outside[0].name}
+    return None

@@ -3,6 +3,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    Account,
     AdministrativeUnit,
     Conclusion,
     Meeting,
@@ -71,10 +72,19 @@ class SteeringCommitteeAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitRole)
-class UnitRoleAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
+class UnitRoleAdmin(ValidAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role"]
     search_fields = ["user__username", "unit__code", "unit__name"]
+    autocomplete_fields = ["user", "unit"]
+    list_select_related = ["user", "unit"]
+
+
+@admin.register(Account)
+class AccountAdmin(ValidAutocompleteMixin, SimpleHistoryAdmin):
+    list_display = ["user", "unit", "must_change_password"]
+    list_filter = ["must_change_password"]
+    search_fields = ["user__username", "user__first_name", "unit__code", "unit__name"]
     autocomplete_fields = ["user", "unit"]
     list_select_related = ["user", "unit"]
 

@@ -1,11 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Level
+from .models import AdministrativeUnit, Level, Role
 from .services import ChangeKind, NewUnit
 
 
+def _unit_choice(unit):
+    parent = f" — {unit.parent.name}" if unit.parent_id else ""
+    return (unit.code, f"{unit.name} ({unit.code}){parent}")
+
+
 class UnitChangeForm(forms.Form):
+    """The guided unit change: units picked from lists, then a preview, then confirm."""
+
     kind = forms.ChoiceField(label=_("Loại thay đổi"), choices=ChangeKind.CHOICES)
     effective_on = forms.DateField(
         label=_("Ngày có hiệu lực"),
@@ -15,53 +22,133 @@ class UnitChangeForm(forms.Form):
     basis = forms.CharField(
         label=_("Căn cứ pháp lý"), max_length=300, help_text=_("Ví dụ: Nghị quyết số 1679/NQ-UBTVQH15 ngày 16/6/2025")
     )
-    predecessors = forms.CharField(
-        label=_("Mã các đơn vị cũ"), help_text=_("Cách nhau bằng dấu phẩy, ví dụ: 06901, 06910, 06898, 06913")
+    predecessors = forms.MultipleChoiceField(
+        label=_("Các đơn vị cũ"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Gõ tên hoặc mã vào ô lọc để tìm nhanh."),
     )
-    successors = forms.CharField(
-        label=_("Đơn vị mới"),
+    new_code = forms.CharField(
+        label=_("Mã đơn vị mới"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Mỗi dòng một đơn vị: mã | tên | mã đơn vị cấp trên. Ví dụ: 06913-2025 | Xã Quảng Tân | 22"),
+        max_length=20,
+        help_text=_("Dùng lại mã chính thức của đơn vị cũ thì thêm hậu tố năm, ví dụ 06913-2025."),
     )
-    existing_successor = forms.CharField(
-        label=_("Hoặc: mã đơn vị kế thừa đã có"),
+    new_unit_name = forms.CharField(label=_("Tên đơn vị mới"), required=False, max_length=200)
+    new_code_2 = forms.CharField(label=_("Mã đơn vị mới thứ hai (chia tách)"), required=False, max_length=20)
+    new_unit_name_2 = forms.CharField(label=_("Tên đơn vị mới thứ hai"), required=False, max_length=200)
+    parent = forms.ChoiceField(
+        label=_("Đơn vị cấp trên của đơn vị mới"),
         required=False,
-        help_text=_("Khi sáp nhập vào một đơn vị tiếp tục tồn tại."),
+        help_text=_("Để trống: giữ đơn vị cấp trên của đơn vị cũ."),
     )
     level = forms.ChoiceField(label=_("Cấp của đơn vị mới"), choices=[("", "—"), *Level.choices], required=False)
     kind_label = forms.CharField(label=_("Loại đơn vị mới (xã, phường, thị trấn…)"), required=False, max_length=30)
+    existing_successor = forms.ChoiceField(
+        label=_("Hoặc: sáp nhập vào đơn vị đã có"),
+        required=False,
+        help_text=_("Khi sáp nhập vào một đơn vị tiếp tục tồn tại."),
+    )
     new_name = forms.CharField(label=_("Tên mới (khi đổi tên)"), required=False, max_length=200)
 
-    def clean_predecessors(self):
-        return [code.strip() for code in self.cleaned_data["predecessors"].split(",") if code.strip()]
-
-    def clean_successors(self):
-        units = []
-        for number, line in enumerate(self.cleaned_data["successors"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [part.strip() for part in line.split("|")]
-            if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
-                raise forms.ValidationError(
-                    _("Dòng %(line)d: cần 'mã | tên | mã cấp trên' (mã cấp trên có thể bỏ trống).") % {"line": number}
-                )
-            units.append(
-                NewUnit(code=parts[0], name=parts[1], parent_code=parts[2] if len(parts) == 3 and parts[2] else None)
-            )
-        return units
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        in_force = list(AdministrativeUnit.objects.filter(valid_to__isnull=True).select_related("parent").by_name())
+        self.fields["predecessors"].choices = [_unit_choice(u) for u in in_force]
+        self.fields["existing_successor"].choices = [("", "—"), *[_unit_choice(u) for u in in_force]]
+        self.fields["parent"].choices = [
+            ("", "—"),
+            *[_unit_choice(u) for u in in_force if u.level != Level.COMMUNE],
+        ]
 
     def change_arguments(self):
         data = self.cleaned_data
-        for unit in data["successors"]:
-            unit.level = data["level"] or None
-            unit.kind = data["kind_label"] or None
+        successors = [
+            NewUnit(
+                code=code.strip(),
+                name=name.strip(),
+                parent_code=data["parent"] or None,
+                level=data["level"] or None,
+                kind=data["kind_label"] or None,
+            )
+            for code, name in ((data["new_code"], data["new_unit_name"]), (data["new_code_2"], data["new_unit_name_2"]))
+            if code.strip() or name.strip()
+        ]
         return {
             "kind": data["kind"],
             "effective_on": data["effective_on"],
             "basis": data["basis"],
             "predecessor_codes": data["predecessors"],
-            "successors": data["successors"],
+            "successors": successors,
             "existing_successor_code": data["existing_successor"] or None,
             "new_name": data["new_name"] or None,
         }
+
+
+class UnitCodeField(forms.CharField):
+    """A unit typed or picked from a list (``<datalist>``: search by name or code).
+
+    The list offers the units the manager may use; any existing unit is accepted here,
+    and the service refuses those outside the manager's scope with a clear message.
+    """
+
+    def __init__(self, *args, choices=(), **kwargs):
+        kwargs.setdefault("max_length", 250)
+        super().__init__(*args, **kwargs)
+        self.unit_choices = list(choices)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        code = value.split("—")[0].strip()
+        unit = AdministrativeUnit.objects.filter(code=code).first()
+        if unit is None:
+            raise forms.ValidationError(_("Không có đơn vị mã %(code)s.") % {"code": code})
+        return unit
+
+
+def unit_label(unit):
+    return f"{unit.code} — {unit.name}"
+
+
+class _UnitListMixin:
+    def set_units(self, units, list_id="unit-list"):
+        self.unit_list = [unit_label(unit) for unit in units]
+        self.unit_list_id = list_id
+        for field in self.fields.values():
+            if isinstance(field, UnitCodeField):
+                field.widget.attrs.update({"list": list_id, "autocomplete": "off"})
+
+
+class AccountCreateForm(_UnitListMixin, forms.Form):
+    username = forms.CharField(
+        label=_("Tên đăng nhập"),
+        max_length=150,
+        help_text=_("Chữ không dấu, số và các ký tự . _ - @ ; ví dụ: congan.quanglam"),
+    )
+    full_name = forms.CharField(label=_("Họ tên hoặc tên đơn vị"), max_length=150)
+    email = forms.EmailField(
+        label=_("Thư điện tử"), required=False, help_text=_("Để người dùng tự lấy lại mật khẩu khi quên.")
+    )
+    unit = UnitCodeField(label=_("Đơn vị"), help_text=_("Gõ tên hoặc mã đơn vị rồi chọn trong danh sách."))
+    role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
+
+
+class AccountEditForm(_UnitListMixin, forms.Form):
+    full_name = forms.CharField(label=_("Họ tên hoặc tên đơn vị"), max_length=150)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    unit = UnitCodeField(label=_("Đơn vị"))
+
+
+class RoleGrantForm(_UnitListMixin, forms.Form):
+    """Shown on the account page beside AccountEditForm: its own ids (no duplicate ``id_unit``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "grant_%s")
+        super().__init__(*args, **kwargs)
+
+    def set_units(self, units, list_id="grant-unit-list"):
+        super().set_units(units, list_id)
+
+    role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
+    unit = UnitCodeField(label=_("Tại đơn vị"), help_text=_("Quyền tại một đơn vị bao gồm các đơn vị trực thuộc."))

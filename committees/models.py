@@ -191,6 +191,18 @@ class SteeringCommittee(models.Model):
         AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="committees"
     )
     standing_agency = models.CharField(_("cơ quan thường trực"), max_length=200, blank=True)
+    takes_over = models.ForeignKey(
+        "self",
+        verbose_name=_("tiếp nhận nhiệm vụ của"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="taken_over_by",
+        help_text=_(
+            "Ban chỉ đạo của đơn vị đã kết thúc mà ban này tiếp tục theo dõi, "
+            "ví dụ ban chỉ đạo huyện khi không còn cấp huyện từ 1/7/2025."
+        ),
+    )
 
     class Meta:
         verbose_name = _("ban chỉ đạo")
@@ -244,6 +256,9 @@ class UnitRole(models.Model):
     )
     role = models.CharField(_("vai trò"), max_length=10, choices=Role.choices)
 
+    # Who gave or took which role, and when (the people pages, docs/people.md).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("phân quyền theo đơn vị")
         verbose_name_plural = _("phân quyền theo đơn vị")
@@ -254,6 +269,37 @@ class UnitRole(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} — {self.unit.code}"
+
+
+class Account(models.Model):
+    """What Django's user lacks: the unit an account belongs to and a forced password change.
+
+    The people pages (committees/people.py) save it with a change reason on every change
+    they make to an account, so its history says who created, edited, locked or reset
+    which account and when; role changes are in UnitRole's own history.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="account"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị công tác"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
+    must_change_password = models.BooleanField(_("phải đổi mật khẩu khi đăng nhập"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tài khoản")
+        verbose_name_plural = _("tài khoản")
+
+    def __str__(self):
+        return str(self.user)
 
 
 class Meeting(models.Model):

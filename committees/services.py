@@ -7,6 +7,7 @@ by a predecessor, DOMAIN.md §2), so reports of earlier periods stay exactly as 
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -109,6 +110,25 @@ def _check_children(predecessors, effective_on, errors):
         )
 
 
+# "06913-2025": an official code with the year of the change that reused it (DOMAIN.md §2).
+_YEAR_SUFFIX = re.compile(r"-(?:19|20)[0-9]{2}$")
+
+
+def official_code(code):
+    """The official code without year suffixes: "06913-2025" → "06913"."""
+    code = (code or "").strip()
+    while _YEAR_SUFFIX.search(code):
+        code = _YEAR_SUFFIX.sub("", code)
+    return code
+
+
+def suggested_code(code, day):
+    """The code for a new unit that reuses ``code`` on ``day``: the official code with the
+    year (never a second suffix: "06913-2025" in 2025 → "06913-2025" is taken, so None)."""
+    candidate = f"{official_code(code)}-{day.year}"
+    return None if AdministrativeUnit.objects.filter(code=candidate).exists() else candidate
+
+
 def _new_units(specs, template, effective_on, errors):
     units = []
     seen_codes = set()
@@ -117,11 +137,21 @@ def _new_units(specs, template, effective_on, errors):
         if not code or not (spec.name or "").strip():
             errors.append(_("Đơn vị mới phải có mã và tên."))
             continue
-        if code in seen_codes or AdministrativeUnit.objects.filter(code=code).exists():
+        if len(re.findall(r"-(?:19|20)[0-9]{2}", code)) > 1:
             errors.append(
-                _("Mã %(code)s đã được dùng. Đơn vị mới dùng lại mã cũ thì thêm hậu tố năm, ví dụ %(code)s-%(year)s.")
-                % {"code": code, "year": effective_on.year}
+                _("Mã %(code)s có hai hậu tố năm. Dùng mã chính thức với một hậu tố năm, ví dụ %(example)s.")
+                % {"code": code, "example": f"{official_code(code)}-{effective_on.year}"}
             )
+            continue
+        if code in seen_codes or AdministrativeUnit.objects.filter(code=code).exists():
+            suggestion = suggested_code(code, effective_on)
+            if suggestion and suggestion not in seen_codes:
+                errors.append(
+                    _("Mã %(code)s đã được dùng. Đơn vị mới dùng lại mã cũ thì thêm hậu tố năm, ví dụ %(suggestion)s.")
+                    % {"code": code, "suggestion": suggestion}
+                )
+            else:
+                errors.append(_("Mã %(code)s đã được dùng. Hãy chọn mã khác.") % {"code": code})
             continue
         seen_codes.add(code)
         parent = None
@@ -261,3 +291,83 @@ def record_change(
         roles_to_move=list(UnitRole.objects.filter(unit__in=units).select_related("user", "unit")),
         committees_to_move=list(SteeringCommittee.objects.filter(unit__in=units)),
     )
+
+
+# --- Preview (the guided form, issue 14) ------------------------------------------------
+# Apps that depend on committees add what a change means for their data (targets, open
+# submissions) without committees depending on them (DESIGN.md, dependency direction).
+_IMPACT_PROVIDERS = []
+
+
+def register_impact(provider):
+    """``provider(units, effective_on)`` → [(heading, [line, ...]), ...] about ``units`` ending."""
+    if provider not in _IMPACT_PROVIDERS:
+        _IMPACT_PROVIDERS.append(provider)
+
+
+@dataclass
+class TreeNode:
+    unit: object
+    children: list  # [(unit, is_new)], valid on the effective date
+    ending: list  # units of this parent that end
+
+
+@dataclass
+class ChangePreview:
+    kind: str
+    effective_on: datetime.date
+    predecessors: list
+    successors: list
+    new_codes: set
+    tree: list
+    moves: list  # [(heading, [line, ...])]
+
+
+def _describe(kind, effective_on, result):
+    new_codes = {u.code for u in result.successors if u.valid_from == effective_on and u.pk}
+    parents = []
+    for unit in [*result.successors, *result.predecessors]:
+        if unit.parent_id and unit.parent_id not in [p.pk for p in parents]:
+            parents.append(unit.parent)
+    tree = []
+    for parent in parents:
+        children = list(AdministrativeUnit.objects.filter(parent=parent).valid_on(effective_on).by_name())
+        tree.append(
+            TreeNode(
+                unit=parent,
+                children=[(child, child.code in new_codes) for child in children],
+                ending=[u for u in result.predecessors if u.parent_id == parent.pk],
+            )
+        )
+    moves = []
+    if result.roles_to_move:
+        moves.append(
+            (
+                _("Quyền của người dùng tại đơn vị cũ (sẽ được đề nghị chuyển sang đơn vị mới)"),
+                [f"{r.user.username} — {r.get_role_display()} — {r.unit.name}" for r in result.roles_to_move],
+            )
+        )
+    if result.committees_to_move:
+        moves.append((_("Ban chỉ đạo của đơn vị cũ"), [str(c) for c in result.committees_to_move]))
+    for provider in _IMPACT_PROVIDERS:
+        moves += provider(result.predecessors, effective_on)
+    return ChangePreview(
+        kind=kind,
+        effective_on=effective_on,
+        predecessors=list(result.predecessors),
+        successors=list(result.successors),
+        new_codes=new_codes,
+        tree=tree,
+        moves=moves,
+    )
+
+
+def preview_change(**arguments):
+    """What :func:`record_change` would do with ``arguments``, written nowhere: the change
+    is recorded inside a transaction that is rolled back once it has been described.
+    Raises UnitChangeError exactly as recording would."""
+    with transaction.atomic():
+        result = record_change(**arguments)
+        preview = _describe(arguments["kind"], arguments["effective_on"], result)
+        transaction.set_rollback(True)
+    return preview

@@ -10,6 +10,11 @@ class IndicatorsConfig(AppConfig):
     def ready(self):
         from django.core import checks as django_checks
 
+        from committees.services import register_impact
+
         from . import checks
+        from .selectors import unit_change_impact
 
         django_checks.register(checks.demo_passwords, django_checks.Tags.security)
+        # The unit-change preview lists the targets and open submissions a change leaves behind.
+        register_impact(unit_change_impact)

@@ -27,10 +27,11 @@ from committees.access import (
     subtree_q,
 )
 from committees.models import Conclusion, Meeting, SteeringCommittee
+from committees.selectors import committee_for
 from indicators import datacache, rollup
 from indicators.models import Criterion, IndicatorKind, Period
 
-from . import documents, exports, services, wording
+from . import documents, exports, selectors, services, wording
 from .exports import dashboard_workbook
 from .forms import ConclusionForm, ConclusionUpdateForm, MeetingForm, ReportCreateForm, ReportEditForm
 from .models import ReportDocument
@@ -97,7 +98,7 @@ def grouped(progress):
             }
             for section, section_rows in groupby(committee_rows, key=lambda r: r.indicator.section)
         ]
-        groups.append({"committee": committee, "sections": sections})
+        groups.append({"committee": committee_for(committee, progress.unit), "sections": sections})
     return groups
 
 
@@ -212,6 +213,8 @@ def dashboard(request, unit_code, period_code):
         "unit": unit,
         "period": period,
         "body": body,
+        # What became of a unit that ended, or where a new one came from (no query while in force).
+        "fate": selectors.dashboard_fate(request.user, unit, period),
         # Units above the user's scope are named but not linked (their page would be 403).
         "ancestors": [(ancestor, has_role(request.user, ancestor)) for ancestor in unit.ancestors()[::-1]],
     }

@@ -59,6 +59,23 @@ EXPECTED = {
     "login": ("none", _all(302, anonymous=200), None),
     "logout": ("none", _all(405, anonymous=405), _all(302, anonymous=302)),
     "set_language": ("none", _all(OK_ANY, anonymous=OK_ANY), _all(302, anonymous=302)),
+    # People and roles (issue 14): office users and superusers; the account acted on is a
+    # commune officer made for this test (see _kwargs), so resets touch no cast member.
+    "committees:people": ("none", _only(OFFICE), None),
+    "committees:person_create": ("none", _only(OFFICE), _only(OFFICE)),  # invalid form: shown again
+    "committees:person_detail": ("person", _only(OFFICE), _only(OFFICE, ok=400)),
+    "committees:person_password": ("person", POST_ONLY, _only(OFFICE)),
+    "committees:person_active": ("person", POST_ONLY, _only(OFFICE, ok=302)),
+    "committees:person_role_add": ("person", POST_ONLY, _only(OFFICE, ok=400)),
+    # The office takes the role first; the administrator then finds it gone (refused, 403).
+    "committees:person_role_remove": ("person_role", POST_ONLY, _only(OFFICE, ok=302) | {"admin": 403}),
+    "committees:unit_roles_move": ("ended_unit", _only(OFFICE), _only(OFFICE)),  # no successor chosen
+    "password_change": ("none", _all(200), _all(200)),  # invalid form: shown again
+    "password_change_done": ("none", _all(200), None),
+    "password_reset": ("none", _all(200, anonymous=200), _all(200, anonymous=200)),
+    "password_reset_done": ("none", _all(200, anonymous=200), None),
+    "password_reset_confirm": ("reset", _all(200, anonymous=200), None),  # a bad link: explained
+    "password_reset_complete": ("none", _all(200, anonymous=200), None),
     "committees:unit_change": (
         "none",
         _only((), refused=STAFF, anonymous=STAFF),
@@ -152,8 +169,22 @@ def cast_users(report_demo_data):
     return {user.username: user for user in get_user_model().objects.filter(username__in=CAST.values())}
 
 
+def _person():
+    """A commune officer of 06916 for the people pages (made once per test)."""
+    from committees.models import Account, AdministrativeUnit, UnitRole
+
+    person, created = get_user_model().objects.get_or_create(username="canbo.thu")
+    if created:
+        unit = AdministrativeUnit.objects.get(code="06916")
+        Account.objects.create(user=person, unit=unit)
+        UnitRole.objects.create(user=person, unit=unit, role="entry")
+    return person
+
+
 def _kwargs(key):
     report = ReportDocument.objects.filter(unit__code="200").order_by("pk").first()
+    person = _person()
+    role = person.unit_roles.order_by("pk").first()
     meeting = Meeting.objects.order_by("pk").first()
     conclusion = Conclusion.objects.order_by("pk").first()
     return {
@@ -163,6 +194,10 @@ def _kwargs(key):
         "report": ({"pk": report.pk}, ""),
         "meeting": ({"pk": meeting.pk}, ""),
         "conclusion": ({"pk": conclusion.pk}, ""),
+        "person": ({"pk": person.pk}, ""),
+        "person_role": ({"pk": person.pk, "role_pk": role.pk if role else 0}, ""),
+        "ended_unit": ({"unit_code": "06913"}, ""),
+        "reset": ({"uidb64": "MQ", "token": "set-password"}, ""),
     }[key]
 
 

@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from committees.models import AdministrativeUnit, Meeting, SteeringCommittee
 from indicators.models import Period
@@ -32,7 +33,7 @@ VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # user -> [(path, expected status)]: every page reachable by that demo user.
 # {final}, {draft}, {meeting} and {unit} are filled in once the demo is loaded.
 PAGES = {
-    None: [("/accounts/login/", 200)],
+    None: [("/accounts/login/", 200), ("/accounts/password_reset/", 200)],
     "congan.quangtan": [
         ("/", 200),
         ("/entry/06913/2024-H2/", 200),
@@ -60,16 +61,25 @@ PAGES = {
         ("/meetings/new/", 200),
         ("/meetings/{meeting}/", 200),
         ("/help/", 200),
+        ("/people/", 200),
+        ("/people/new/", 200),
+        ("/people/{person}/", 200),
+        ("/accounts/password_change/", 200),
     ],
+    "lanhdao.tinh": [("/dashboard/22/2025-H2/", 200)],
+    "duyet.tinh": [("/review/22/2025-H2/", 200)],
     "lanhdao": [
         ("/", 200),
         ("/help/", 200),
         ("/dashboard/200/2024-H1/", 200),
         ("/dashboard/200/2024-H2/", 200),
         ("/dashboard/06913/2024-H1/", 200),
+        ("/dashboard/200/2025-H2/", 200),
     ],
     "admin": [
         ("/units/change/", 200),
+        ("/units/06913/roles/move/", 200),
+        ("/dashboard/06913/2025-H2/", 200),
         ("/dashboard/22/2025-H2/", 200),
         ("/admin/", 200),
         ("/admin/committees/administrativeunit/", 200),
@@ -99,6 +109,7 @@ def _demo_ids():
         "draft": draft.pk,
         "meeting": Meeting.objects.get(held_on=report_demo.MEETING_DAY).pk,
         "unit": AdministrativeUnit.objects.get(code="06913").pk,
+        "person": get_user_model().objects.get(username="congan.damha").pk,
     }
 
 

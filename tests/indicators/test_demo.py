@@ -43,6 +43,7 @@ def test_load_demo_twice_changes_nothing():
             "committees.SteeringCommittee",
             "committees.Member",
             "committees.UnitRole",
+            "committees.HistoricalUnitRole",
             "indicators.Period",
             "indicators.Indicator",
             "indicators.Criterion",
@@ -151,10 +152,21 @@ def test_demo_users_and_their_roles(demo):
         ("vanphong", "office", "200"),
         ("congan.quangtan", "entry", "06913"),
         ("congan.damha", "entry", "06916"),
+        ("lanhdao.tinh", "view", "22"),
+        ("duyet.tinh", "review", "22"),
     }
     admin = User.objects.get(username="admin")
     assert (admin.is_superuser, admin.is_staff) == (True, True)
     assert list(User.objects.filter(is_superuser=True).values_list("username", flat=True)) == ["admin"]
-    for username in ("admin", "lanhdao", "duyet", "vanphong", "congan.quangtan", "congan.damha"):
+    for username in (
+        "admin",
+        "lanhdao",
+        "duyet",
+        "vanphong",
+        "congan.quangtan",
+        "congan.damha",
+        "lanhdao.tinh",
+        "duyet.tinh",
+    ):
         assert authenticate(username=username, password="damha2024") == User.objects.get(username=username)
     assert authenticate(username="lanhdao", password="sai-mat-khau") is None
