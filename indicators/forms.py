@@ -1,36 +1,24 @@
 """Forms of the entry, review, import and periods pages."""
 
-import re
-
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import IndicatorKind, Period
+from .numbers import FigureValueError, parse_figure
 from .services import FIGURE_MAX, NOTE_JUMP_FACTOR, NOTE_JUMP_MIN, is_large_jump
-
-_WHOLE = re.compile(r"-?\d+")
-# "5.000" or "12,500": in Vietnamese writing the dot groups thousands (the figures file
-# refuses such values for the same reason); Django's IntegerField would read "5.000" as 5.
-_GROUPED = re.compile(r"-?\d{1,3}(?:[.,]\d{3})+")
 
 
 class FigureField(forms.IntegerField):
-    """A whole number typed by a person: digits only, no separators, no decimals."""
+    """A whole number typed by a person, read by the same parser as the figures file
+    (indicators/numbers.py): digits 0–9 only, no separators, signs, decimals or exponents."""
 
     def to_python(self, value):
-        text = "" if value is None else str(value).strip()
-        if text in self.empty_values:
-            return None
-        if _GROUPED.fullmatch(text):
-            raise forms.ValidationError(
-                _("“%(value)s” không rõ ràng: ghi số nguyên không dùng dấu chấm, dấu phẩy (ví dụ 1000)."),
-                code="grouped",
-                params={"value": text[:20]},
-            )
-        if not _WHOLE.fullmatch(text) or len(text) > 30:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(text)
+        try:
+            return parse_figure(value)
+        except FigureValueError as exc:
+            raise forms.ValidationError(capfirst(exc.message), code=exc.code) from None
 
 
 VALUE_PREFIX = "v_"

@@ -34,6 +34,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from committees import access
 from committees.models import AdministrativeUnit
 
+from . import numbers
 from .models import Figure, Indicator, IndicatorKind, Period, Submission, SubmissionStatus
 
 S = SubmissionStatus
@@ -187,9 +188,7 @@ def is_large_jump(previous, value):
     return value > NOTE_JUMP_FACTOR * previous and value > previous + NOTE_JUMP_MIN
 
 
-# No count of a district comes near this; larger numbers are typing errors (and would
-# not fit the database's bigint).
-FIGURE_MAX = 999_999_999_999
+FIGURE_MAX = numbers.FIGURE_MAX
 
 
 def check_value(indicator, value):

@@ -390,7 +390,7 @@ def import_figures(request):
     """Upload a figures file (CSV or XLSX); all rows or none are written."""
     if not access.can_use_import_page(request.user):
         raise PermissionDenied(_("Trang nhập số liệu từ tệp dành cho cơ quan thường trực và văn phòng."))
-    errors = []
+    errors, error_count, errors_more = [], 0, ""
     result = None
     status = 200
     if request.method == "POST":
@@ -400,7 +400,8 @@ def import_figures(request):
             try:
                 result = figures_io.import_file(upload.read(), upload.name, request.user)
             except figures_io.FiguresFileError as exc:
-                errors = exc.errors
+                errors, error_count = exc.shown, len(exc.errors)
+                errors_more = exc.more_text() if exc.hidden else ""
                 status = 400
             else:
                 messages.success(
@@ -417,6 +418,8 @@ def import_figures(request):
     context = {
         "form": form,
         "errors": errors,
+        "error_count": error_count,
+        "errors_more": errors_more,
         "roots": sorted(roots, key=lambda unit: (unit.level_rank, unit.code)),
         "periods": Period.objects.halves().filter(is_open=True).order_by("-year", "-half"),
         "header": ",".join(figures_io.HEADER),

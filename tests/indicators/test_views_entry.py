@@ -129,9 +129,9 @@ def test_submit(client_for):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("VU", "-1", "Số liệu không được âm."),
-        ("VU", "2.5", "Nhập số nguyên từ 0 trở lên, không có phần lẻ."),
-        ("VU", "ba", "Nhập số nguyên từ 0 trở lên, không có phần lẻ."),
+        ("VU", "-1", "Giá trị -1 là số âm; số liệu không được âm."),
+        ("VU", "2.5", "Giá trị 2.5 có phần lẻ; chỉ tiêu đếm chỉ nhận số nguyên."),
+        ("VU", "ba", "Giá trị “ba” không phải là số."),
         ("QL", "2", "Chọn Có hoặc Không."),
     ],
 )
