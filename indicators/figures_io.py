@@ -26,6 +26,7 @@ from committees import access
 from committees.models import AdministrativeUnit
 
 from . import numbers, services
+from .xlsx import append_row
 from .models import Figure, Indicator, IndicatorKind, Period, Submission, SubmissionStatus
 
 HEADER = ("unit_code", "indicator_code", "period", "value", "note")
@@ -117,9 +118,7 @@ class Limits:
     unzipped_bytes: int
 
     def describe(self):
-        return _(
-            "tệp nhận tối đa %(rows)s dòng, %(columns)s cột, %(cells)s ô và %(size)s MB dữ liệu khi giải nén"
-        ) % {
+        return _("tệp nhận tối đa %(rows)s dòng, %(columns)s cột, %(cells)s ô và %(size)s MB dữ liệu khi giải nén") % {
             "rows": _thousands(self.rows),
             "columns": self.columns,
             "cells": _thousands(self.cells),
@@ -531,12 +530,13 @@ def template_workbook(unit, period):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "so_lieu"
-    sheet.append([*HEADER, *INFO_COLUMNS])
+    append_row(sheet, [*HEADER, *INFO_COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     info_fill = PatternFill("solid", fgColor="EEEEEE")
     for each, indicator, figure in template_rows(unit, period):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 each.code,
                 indicator.code,
@@ -546,7 +546,7 @@ def template_workbook(unit, period):
                 each.name,
                 indicator.name,
                 indicator.measure,
-            ]
+            ],
         )
     for row in sheet.iter_rows(min_row=2, min_col=6, max_col=8):
         for cell in row:
@@ -562,7 +562,7 @@ def template_workbook(unit, period):
         _("Mỗi dòng phải có giá trị; xóa dòng nào không nhập. Tệp có lỗi sẽ không được nhập dòng nào."),
         _("Các cột unit_name, indicator_name, measure chỉ để đọc."),
     ):
-        guide.append([line])
+        append_row(guide, [line])
     guide.column_dimensions["A"].width = 100
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -71,7 +71,11 @@ def parse_figure(raw):
         if math.isnan(raw) or math.isinf(raw):
             _refuse("infinite", _("giá trị “%(value)s” không phải là số hữu hạn (vô cực hoặc NaN)."), value=str(raw))
         if not raw.is_integer():
-            _refuse("fraction", _("giá trị %(value)s có phần lẻ; chỉ tiêu đếm chỉ nhận số nguyên."), value=repr(raw)[:TEXT_MAX])
+            _refuse(
+                "fraction",
+                _("giá trị %(value)s có phần lẻ; chỉ tiêu đếm chỉ nhận số nguyên."),
+                value=repr(raw)[:TEXT_MAX],
+            )
         raw = int(raw)
     if isinstance(raw, int):
         return _checked(raw, str(raw))
@@ -79,7 +83,11 @@ def parse_figure(raw):
         if not raw.is_finite():
             _refuse("infinite", _("giá trị “%(value)s” không phải là số hữu hạn (vô cực hoặc NaN)."), value=str(raw))
         if raw != raw.to_integral_value():
-            _refuse("fraction", _("giá trị %(value)s có phần lẻ; chỉ tiêu đếm chỉ nhận số nguyên."), value=str(raw)[:TEXT_MAX])
+            _refuse(
+                "fraction",
+                _("giá trị %(value)s có phần lẻ; chỉ tiêu đếm chỉ nhận số nguyên."),
+                value=str(raw)[:TEXT_MAX],
+            )
         return _checked(int(raw), str(raw))
     text = str(raw).strip()
     if text == "":

@@ -143,8 +143,7 @@ def test_a_value_beyond_the_column_limit_is_refused(world):
     body = HEADER_ROW + '<row r="2">' + _cell("A2", "06913") + _cell("XFD2", "far") + "</row>"
     error, peak, _seconds = _measured(_xlsx(body, dimension="A1:XFD2"), "wide.xlsx", world.reviewer)
     assert [str(e) for e in error.errors] == [
-        "Dòng 1: Không nhập tệp Excel này: dòng 2 có dữ liệu ở cột thứ 16.384, vượt quá 30 cột "
-        f"({LIMITS_TEXT})."
+        f"Dòng 1: Không nhập tệp Excel này: dòng 2 có dữ liệu ở cột thứ 16.384, vượt quá 30 cột ({LIMITS_TEXT})."
     ]
     assert peak < PEAK_BYTES
     assert _nothing_written()
@@ -203,7 +202,7 @@ def test_an_openpyxl_workbook_of_the_template_still_reads(world):
     """A workbook made by openpyxl (as Excel makes them: shared strings, styles) reads as before."""
     book = Workbook()
     book.active.append(["unit_code", "indicator_code", "period", "value", "note"])
-    book.active.append(["06913", "VU", "2024-H2", 3, "=HYPERLINK(\"http://evil.example\")"])
+    book.active.append(["06913", "VU", "2024-H2", 3, '=HYPERLINK("http://evil.example")'])
     book.active["E2"].data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
