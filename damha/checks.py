@@ -44,5 +44,27 @@ def demo_passwords(app_configs=None, **kwargs):
     ]
 
 
+def sqlite_in_production(app_configs=None, **kwargs):
+    """Warn when a server with DEBUG off runs on SQLite without saying it means to."""
+    if settings.DEBUG or settings.DAMHA_SQLITE_PRODUCTION:
+        return []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return []
+    return [
+        checks.Warning(
+            _(
+                "Máy chủ đang chạy với SQLite (DATABASE_URL trống hoặc sqlite://) khi DEBUG tắt: "
+                "chỉ hợp với một văn phòng, ít người ghi cùng lúc."
+            ),
+            hint=_(
+                "Dùng PostgreSQL (DATABASE_URL=postgres://…, docs/deployment.md); nếu cố ý dùng SQLite "
+                "nhúng, đặt DAMHA_SQLITE_PRODUCTION=1."
+            ),
+            id="damha.W002",
+        )
+    ]
+
+
 def register():
     checks.register(demo_passwords, checks.Tags.security)
+    checks.register(sqlite_in_production, checks.Tags.database, deploy=True)

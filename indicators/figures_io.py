@@ -26,8 +26,8 @@ from committees import access
 from committees.models import AdministrativeUnit
 
 from . import numbers, services
-from .xlsx import append_row
 from .models import Figure, Indicator, IndicatorKind, Period, Submission, SubmissionStatus
+from .xlsx import append_row
 
 HEADER = ("unit_code", "indicator_code", "period", "value", "note")
 REQUIRED = HEADER[:4]
@@ -233,7 +233,9 @@ def _scan_xlsx(data, limits):
             with archive.open(member) as stream:
                 _scan_xml(stream, member.filename, limits, is_sheet)
     except _TooBig as exc:
-        raise FiguresFileError([RowError(1, _("Không nhập tệp Excel này: %(problem)s") % {"problem": exc.message})])
+        raise FiguresFileError(
+            [RowError(1, _("Không nhập tệp Excel này: %(problem)s") % {"problem": exc.message})]
+        ) from None
     except Exception:  # noqa: BLE001 - a damaged archive fails in zipfile, zlib or expat in many ways
         raise FiguresFileError(
             [RowError(1, _("Không đọc được tệp Excel (.xlsx): tệp bị hỏng hoặc không phải tệp Excel."))]
