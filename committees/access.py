@@ -219,3 +219,13 @@ def entry_users_of(unit):
         .distinct()
         .order_by("username")
     )
+
+
+def reviewers_of(unit):
+    """Active users holding a review role on ``unit`` or an ancestor, by username."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, unit_roles__unit_id__in=lineage_ids(unit), unit_roles__role=Role.REVIEW)
+        .distinct()
+        .order_by("username")
+    )

@@ -385,8 +385,48 @@ def _required_reason(reason, message):
     return reason
 
 
+def _authors(submission):
+    """Ids of the users who saved or submitted this submission or wrote one of its figures,
+    as its history records them (a reviewer's return or reopen is not authorship)."""
+    authors = set(
+        Submission.history.filter(id=submission.pk, status__in=(S.DRAFT, S.SUBMITTED), history_user__isnull=False)
+        .values_list("history_user_id", flat=True)
+        .distinct()
+    )
+    authors |= set(
+        Figure.history.filter(submission_id=submission.pk, history_user__isnull=False)
+        .values_list("history_user_id", flat=True)
+        .distinct()
+    )
+    if submission.submitted_by_id:
+        authors.add(submission.submitted_by_id)
+    return authors
+
+
+def approval_blocker(*, user, submission):
+    """Four eyes: why ``user`` may not approve ``submission`` they saved or submitted, or None.
+
+    The message names who else may approve (reviewers of the unit who did not write it).
+    """
+    authors = _authors(submission)
+    if user.pk not in authors:
+        return None
+    others = [
+        _display_user(reviewer) for reviewer in access.reviewers_of(submission.unit) if reviewer.pk not in authors
+    ]
+    if others:
+        return _(
+            "Bạn không tự duyệt được báo cáo mà chính bạn đã nhập hoặc gửi (nguyên tắc hai người). "
+            "Người có thể duyệt: %(others)s."
+        ) % {"others": ", ".join(others)}
+    return _(
+        "Bạn không tự duyệt được báo cáo mà chính bạn đã nhập hoặc gửi (nguyên tắc hai người), và "
+        "%(unit)s chưa có người duyệt nào khác: đề nghị quản trị viên phân công thêm người duyệt."
+    ) % {"unit": submission.unit.name}
+
+
 def approve(*, user, submission, version=None):
-    """Approve a submitted report; it is then locked."""
+    """Approve a submitted report; it is then locked. Nobody approves their own work."""
     with transaction.atomic():
         locked = _locked_for_review(user, submission, version)
         if locked.status != S.SUBMITTED:
@@ -397,6 +437,9 @@ def approve(*, user, submission, version=None):
                     S.APPROVED: _("Báo cáo này đã được duyệt rồi."),
                 }[locked.status]
             )
+        blocker = approval_blocker(user=user, submission=locked)
+        if blocker:
+            raise WorkflowError(blocker)
         _advance(locked, user, _("Duyệt"), status=S.APPROVED, approved_at=timezone.now(), approved_by=user)
         return locked
 

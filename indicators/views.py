@@ -301,6 +301,9 @@ def submission(request, unit_code, period_code):
         "can_review": reviewer,
         "can_edit": services.edit_blocker(user=request.user, unit=unit, period=period, submission=report) is None,
         "approve_form": VersionForm(initial={"version": version}, prefix="approve"),
+        "approve_blocker": services.approval_blocker(user=request.user, submission=report)
+        if reviewer and report is not None and report.status == S.SUBMITTED
+        else None,
         "return_form": ReasonForm(initial={"version": version}, prefix="return"),
         "reopen_form": ReasonForm(initial={"version": version}, prefix="reopen"),
         "parent_review": reviewer and unit.parent is not None and access.can_review(request.user, unit.parent),

@@ -148,6 +148,7 @@ def test_demo_users_and_their_roles(demo):
     assert roles == {
         ("lanhdao", "view", "200"),
         ("duyet", "review", "200"),
+        ("duyet2", "review", "200"),
         ("vanphong", "office", "200"),
         ("congan.quangtan", "entry", "06913"),
         ("congan.damha", "entry", "06916"),
@@ -155,6 +156,6 @@ def test_demo_users_and_their_roles(demo):
     admin = User.objects.get(username="admin")
     assert (admin.is_superuser, admin.is_staff) == (True, True)
     assert list(User.objects.filter(is_superuser=True).values_list("username", flat=True)) == ["admin"]
-    for username in ("admin", "lanhdao", "duyet", "vanphong", "congan.quangtan", "congan.damha"):
+    for username in ("admin", "lanhdao", "duyet", "duyet2", "vanphong", "congan.quangtan", "congan.damha"):
         assert authenticate(username=username, password="damha2024") == User.objects.get(username=username)
     assert authenticate(username="lanhdao", password="sai-mat-khau") is None
