@@ -371,13 +371,14 @@ def _entry_only_blocker(user, unit, period, submission):
     review and office users, who may reopen, import under the contract's rules alone."""
     if access.can_reopen(user, unit):
         return None
-    if not period.is_open:
+    window = services.entry_window(unit=unit, period=period)
+    if not window.is_open:
         return _("kỳ %(period)s đã khóa nhập liệu.") % {"period": period.code}
     returned = submission is not None and submission.status == SubmissionStatus.RETURNED
-    if period.deadline and services._today() > period.deadline and not returned:
+    if window.deadline and services._today() > window.deadline and not returned:
         return _("đã quá hạn nhập số liệu kỳ %(period)s (hạn %(date)s).") % {
             "period": period.code,
-            "date": services.format_date(period.deadline),
+            "date": services.format_date(window.deadline),
         }
     return None
 

@@ -2,8 +2,12 @@
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from committees import access
+from committees.models import AdministrativeUnit
 
 from .models import IndicatorKind, Period
 from .numbers import FigureValueError, parse_figure
@@ -136,9 +140,32 @@ class ImportForm(forms.Form):
         return upload
 
 
-class PeriodForm(forms.ModelForm):
-    class Meta:
-        model = Period
-        fields = ["is_open", "deadline"]
-        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-        labels = {"is_open": _("Đang mở nhập liệu"), "deadline": _("Hạn nhập số liệu")}
+class PeriodForm(forms.Form):
+    """A period's opening and deadline, for everyone (superusers) or for one unit's subtree."""
+
+    is_open = forms.BooleanField(label=_("Đang mở nhập liệu"), required=False)
+    deadline = forms.DateField(
+        label=_("Hạn nhập số liệu"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class LockExceptionForm(forms.Form):
+    """Reopen one unit for one half-year (a lock exception): the units of the user's scope."""
+
+    period = forms.ModelChoiceField(label=_("Kỳ"), queryset=Period.objects.none(), to_field_name="code")
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=AdministrativeUnit.objects.none(), to_field_name="code")
+    reason = forms.CharField(label=_("Lý do"), max_length=300, error_messages={"required": _("Cần ghi lý do.")})
+
+    def __init__(self, *args, scope, periods, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = Period.objects.filter(pk__in=[period.pk for period in periods]).order_by(
+            "-year", "-half"
+        )
+        units = AdministrativeUnit.objects.filter(valid_to__isnull=True)
+        if scope is not None:
+            units = units.filter(Q(pk=scope.pk) | Q(parent=scope) | Q(parent__parent=scope))
+        else:
+            units = units.filter(access.subtree_q(user, access.REOPEN_ROLES, field=None))
+        self.fields["unit"].queryset = units.order_by("level_rank", "code")

@@ -198,11 +198,11 @@ def test_closed_period_says_so_and_refuses_a_post(world, client_for):
     world.h2.save()
     client = client_for("officer_a")
     text = _text(client.get(_url()))
-    assert "Kỳ 2024-H2 đã khóa nhập liệu." in text
+    assert "Kỳ 2024-H2 đã khóa nhập liệu (quản trị viên khóa cho toàn hệ thống)." in text
     assert 'name="v_VU"' not in text
     response = _post(client, version=1, VU=5)
     assert response.status_code == 403
-    assert "Kỳ 2024-H2 đã khóa nhập liệu." in _text(response)
+    assert "Kỳ 2024-H2 đã khóa nhập liệu (quản trị viên khóa cho toàn hệ thống)." in _text(response)
     assert Figure.objects.get().value == 1
 
 
