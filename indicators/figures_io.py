@@ -59,6 +59,15 @@ class FigureRow:
 ERRORS_SHOWN = 200
 
 
+def more_errors_text(hidden, shown):
+    """ "… và N lỗi khác": the line that ends a capped list of problems (pages and commands)."""
+    return ngettext(
+        "… và %(count)s lỗi khác (chỉ liệt kê %(shown)d lỗi đầu tiên).",
+        "… và %(count)s lỗi khác (chỉ liệt kê %(shown)d lỗi đầu tiên).",
+        hidden,
+    ) % {"count": _thousands(hidden), "shown": shown}
+
+
 class FiguresFileError(Exception):
     """The file was refused; ``errors`` lists every bad row. Nothing was written.
 
@@ -76,11 +85,7 @@ class FiguresFileError(Exception):
         super().__init__("\n".join(lines))
 
     def more_text(self):
-        return ngettext(
-            "… và %(count)s lỗi khác (chỉ liệt kê %(shown)d lỗi đầu tiên).",
-            "… và %(count)s lỗi khác (chỉ liệt kê %(shown)d lỗi đầu tiên).",
-            self.hidden,
-        ) % {"count": _thousands(self.hidden), "shown": len(self.shown)}
+        return more_errors_text(self.hidden, len(self.shown))
 
 
 @dataclasses.dataclass
