@@ -756,7 +756,9 @@ def test_export_query_count_does_not_grow_with_the_data(demo_metadata):
 def test_a_refused_file_lists_200_problems_and_counts_the_rest(db, tmp_path):
     """Issue 17, finding 10: error lists are capped in commands too."""
     units = [
-        {"code": f"U{n}", "name": f"Đơn vị {n}", "level": "bogus", "kind": "xã", "parent": None} for n in range(300)
+        {"code": f"U{n}", "name": f"Đơn vị {n}", "level": "bogus", "kind": "xã", "parent": None}
+        | {"valid_from": None, "valid_to": None}
+        for n in range(300)
     ]
     path = tmp_path / "metadata.json"
     path.write_text(json.dumps({"units": units}), encoding="utf-8")
