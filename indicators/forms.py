@@ -163,7 +163,8 @@ class LockExceptionForm(forms.Form):
         self.fields["period"].queryset = Period.objects.filter(pk__in=[period.pk for period in periods]).order_by(
             "-year", "-half"
         )
-        units = AdministrativeUnit.objects.filter(valid_to__isnull=True)
+        # Units that no longer exist still have their past periods to correct.
+        units = AdministrativeUnit.objects.all()
         if scope is not None:
             units = units.filter(Q(pk=scope.pk) | Q(parent=scope) | Q(parent__parent=scope))
         else:

@@ -164,11 +164,11 @@ def entry_window(*, unit, period):
     return EntryWindow(is_open=True, deadline=deadline)
 
 
-def edit_blocker(*, user, unit, period, submission=None, today=None):
+def edit_blocker(*, user, unit, period, submission=None, today=None, window=None):
     """Why ``user`` may not type ``unit``'s figures for ``period`` now, or None when allowed.
 
     ``submission`` is the unit's submission for the period if the caller already has it
-    (else it is fetched). The reasons, in the order they are checked: the unit is not
+    (else it is fetched); likewise ``window``, the unit's :func:`entry_window`. The reasons, in the order they are checked: the unit is not
     yours; the unit did not exist at the end of the period; the period is closed for the
     unit (by whom, for which unit: :func:`entry_window`); the report is approved (by whom,
     when); the unit's deadline passed (and who can reopen). A lock exception on the unit

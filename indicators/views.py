@@ -146,7 +146,8 @@ def entry(request, unit_code, period_code):
         .filter(unit=unit, period=period)
         .first()
     )
-    blocker = services.edit_blocker(user=request.user, unit=unit, period=period, submission=submission)
+    window = services.entry_window(unit=unit, period=period)
+    blocker = services.edit_blocker(user=request.user, unit=unit, period=period, submission=submission, window=window)
     indicators = list(services.entered_indicators(unit.level))
     codes = [_previous_code(period), period.same_period_last_year_code()]
     history = _own_figures(unit, codes)
@@ -211,6 +212,7 @@ def entry(request, unit_code, period_code):
         "state_label": STATE_LABELS[submission.status if submission else NOT_STARTED],
         "state_badge": STATE_BADGES[submission.status if submission else NOT_STARTED],
         "blocker": blocker,
+        "window": window,
         "form": None if blocker else form,
         "sections": _sections(
             indicators,
@@ -299,6 +301,7 @@ def submission(request, unit_code, period_code):
             figure = figures.get(row["indicator"].pk)
             row["note"] = figure.note if figure else ""
     reviewer = access.can_review(request.user, unit)
+    window = services.entry_window(unit=unit, period=period)
     version = report.version if report else 0
     context = {
         "unit": unit,
@@ -309,7 +312,9 @@ def submission(request, unit_code, period_code):
         "sections": rows,
         "events": services.timeline(report) if report else [],
         "can_review": reviewer,
-        "can_edit": services.edit_blocker(user=request.user, unit=unit, period=period, submission=report) is None,
+        "window": window,
+        "can_edit": services.edit_blocker(user=request.user, unit=unit, period=period, submission=report, window=window)
+        is None,
         "approve_form": VersionForm(initial={"version": version}, prefix="approve"),
         "approve_blocker": services.approval_blocker(user=request.user, submission=report)
         if reviewer and report is not None and report.status == S.SUBMITTED

@@ -148,3 +148,14 @@ def test_an_entry_user_import_respects_the_district_closing(world, other, tmp_pa
     path.write_text("unit_code,indicator_code,period,value,note\n06950,VU,2024-H2,3,\n", encoding="utf-8")
     call_command("import_figures", str(path), "--user", "officer_c", stdout=io.StringIO())
     assert Submission.objects.get(unit=other.commune).status == "submitted"
+
+
+def test_the_entry_page_shows_the_districts_deadline_and_an_exception(world, client_for):
+    deadline = datetime.date.today() + datetime.timedelta(days=9)
+    services.update_period(user=world.office, period=world.h2, is_open=True, deadline=deadline, unit=world.district)
+    client = client_for("officer_a")
+    text = client.get(reverse("indicators:entry", args=["06913", "2024-H2"])).content.decode()
+    assert f"hạn nhập {deadline:%d/%m/%Y}" in text and 'id="lock-exception"' not in text
+    services.grant_lock_exception(user=world.office, unit=world.a, period=world.h2, reason="Bổ sung")
+    text = client.get(reverse("indicators:entry", args=["06913", "2024-H2"])).content.decode()
+    assert "hạn nhập" not in text and 'id="lock-exception"' in text
