@@ -1,4 +1,5 @@
-"""System checks for a production deployment (run by ``manage.py check``, ``migrate``)."""
+"""The project's system checks (registered in IndicatorsConfig.ready()): the demo passwords,
+and SQLite on a production server (a deploy check)."""
 
 from django.conf import settings
 from django.core import checks
@@ -14,7 +15,7 @@ def demo_passwords(app_configs=None, **kwargs):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import check_password
 
-    from indicators.fixtures.demo import DEMO_PASSWORD, USERS
+    from .fixtures.demo import DEMO_PASSWORD, USERS
 
     usernames = [username for username, *_rest in USERS]
     try:
@@ -63,8 +64,3 @@ def sqlite_in_production(app_configs=None, **kwargs):
             id="damha.W002",
         )
     ]
-
-
-def register():
-    checks.register(demo_passwords, checks.Tags.security)
-    checks.register(sqlite_in_production, checks.Tags.database, deploy=True)
