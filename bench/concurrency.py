@@ -287,7 +287,11 @@ def main():
                 except Exception as exc:  # noqa: BLE001 - every failure is counted and printed
                     failures.append(str(exc))
         load_seconds = time.monotonic() - load_started
-        race = two_editors(statuses)
+        try:
+            race = two_editors(statuses)
+        except Exception as exc:  # noqa: BLE001 - reported with the figures, not instead of them
+            failures.append(f"two editors: {exc!r}")
+            race = {}
     finally:
         server.terminate()
         try:

@@ -130,10 +130,10 @@ def test_production_logs_a_server_error_as_one_json_line_with_its_traceback(tmp_
 def console():
     """What the console handler writes (the handler of settings.LOGGING, stream swapped)."""
     handler = logging.getLogger("django.request").handlers[0]
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
+    stream, previous = io.StringIO(), handler.stream
+    handler.stream = stream  # not setStream(): it flushes the old stream, which pytest may have closed
     yield stream
-    handler.setStream(previous)
+    handler.stream = previous
 
 
 def test_a_500_is_logged_with_traceback_and_the_request_id_it_answered(demo, console):

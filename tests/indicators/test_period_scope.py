@@ -144,7 +144,7 @@ def test_an_entry_user_import_respects_the_district_closing(world, other, tmp_pa
     err = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_figures", str(path), "--user", "officer_a", stderr=err)
-    assert "Dòng 2: kỳ 2024-H2 đã khóa nhập liệu." in err.getvalue()
+    assert "Dòng 2: Kỳ 2024-H2 đã khóa nhập liệu (office khóa cho Huyện Đầm Hà lúc" in err.getvalue()
     path.write_text("unit_code,indicator_code,period,value,note\n06950,VU,2024-H2,3,\n", encoding="utf-8")
     call_command("import_figures", str(path), "--user", "officer_c", stdout=io.StringIO())
     assert Submission.objects.get(unit=other.commune).status == "submitted"
