@@ -8,7 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from . import logs
-from .security import log
+from .security import field, log, log_refused
 from .sessions import LOGIN_AT_KEY, SEEN_AT_KEY
 
 
@@ -102,7 +102,9 @@ class SessionLifetimeMiddleware:
 
     def _expire(self, request):
         log.info(
-            "session ended user=%s after %s s since login", request.user.get_username(), settings.DAMHA_SESSION_MAX_AGE
+            "session ended user=%s after %s s since login",
+            field(request.user.get_username()),
+            settings.DAMHA_SESSION_MAX_AGE,
         )
         logout(request)
         messages.warning(
@@ -110,3 +112,21 @@ class SessionLifetimeMiddleware:
             _("Phiên làm việc đã hết hạn (tối đa %(hours)d giờ kể từ khi đăng nhập). Vui lòng đăng nhập lại.")
             % {"hours": settings.DAMHA_SESSION_MAX_AGE // 3600},
         )
+
+
+class RefusalLogMiddleware:
+    """Log every refused request in the security log with the reason it was given.
+
+    A view that refuses sets ``response.refused_reason`` (the 403 handler, the API's JSON
+    403), so the apps need not import the project's logging.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        reason = getattr(response, "refused_reason", None)
+        if reason is not None:
+            log_refused(request, reason)
+        return response
