@@ -178,12 +178,20 @@ def test_a_huge_username_is_cut(client, db, caplog):
 
 
 def test_a_refused_path_with_control_characters_is_escaped(db, caplog):
-    client = Client()
-    client.force_login(factories.user("canbo"))
+    from django.test import RequestFactory
+
+    from damha.security import log_refused
+
+    request = RequestFactory().get("/")
+    request.path = "/dashboard/06916\n2026-01-01 INFO damha.security login user=admin/2024-H1/"
+    request.user = factories.user("canbo")
     caplog.set_level("WARNING", logger="damha.security")
-    client.get("/dashboard/06916%0Alogin%20user=admin/2024-H1/")
-    messages = [record.getMessage() for record in caplog.records if record.name == "damha.security"]
-    assert all("\n" not in message for message in messages)
+    log_refused(request, "Không có quyền.\nlogin user=admin")
+    (message,) = [record.getMessage() for record in caplog.records if record.name == "damha.security"]
+    assert message == (
+        'refused user=canbo ip=127.0.0.1 GET "/dashboard/06916\\x0a2026-01-01 INFO damha.security '
+        'login user=admin/2024-H1/": Không có quyền.\\x0alogin user=admin'
+    )
 
 
 @pytest.mark.parametrize(
