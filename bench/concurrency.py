@@ -3,9 +3,12 @@
 One command (from the project root):
 
     /work/main/.venv/bin/python bench/concurrency.py
+    # SQLite, the embedded default (issue 17): 30 communes
+    LOAD_DATABASE_URL=sqlite:////tmp/damha-load.sqlite3 LOAD_USERS=30 .venv/bin/python bench/concurrency.py
 
 What it does, bounded and self-stopping:
-1. recreates the PostgreSQL database ``h_sec2_load`` (override with LOAD_DATABASE_URL),
+1. recreates the PostgreSQL database ``h_sec2_load`` (override with LOAD_DATABASE_URL; a
+   ``sqlite:///`` URL recreates that file instead),
    migrates it, loads the demo and adds 50 communes (LT01…LT50) under Huyện Đầm Hà, each
    with its own entry user, plus one commune (LT99) with two entry users;
 2. starts gunicorn (3 workers) on 127.0.0.1:8110 (loopback only);
@@ -37,7 +40,7 @@ DB_NAME = "h_sec2_load"
 DATABASE_URL = os.environ.get("LOAD_DATABASE_URL") or f"postgres://root@127.0.0.1:5432/{DB_NAME}"
 PORT = int(os.environ.get("LOAD_PORT", "8110"))
 BASE = f"http://127.0.0.1:{PORT}"
-USERS = 50
+USERS = int(os.environ.get("LOAD_USERS", "50"))
 PERIOD = "2024-H2"
 PASSWORD = "tai-thu-2024-dam-ha"  # noqa: S105 - a throwaway load-test database only
 REQUEST_TIMEOUT = 180
@@ -77,6 +80,14 @@ def manage(*args, stdin=None):
 
 
 def prepare():
+    if DATABASE_URL.startswith("sqlite:"):
+        path = Path(DATABASE_URL.removeprefix("sqlite:///"))
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        manage("migrate", "--verbosity", "0")
+        manage("load_demo")
+        manage("shell", stdin=SETUP)
+        return
     db = urllib.parse.urlparse(DATABASE_URL)
     connect = ["-h", db.hostname or "127.0.0.1", "-p", str(db.port or 5432), "-U", db.username or "root"]
     name = db.path.lstrip("/")
@@ -276,7 +287,11 @@ def main():
                 except Exception as exc:  # noqa: BLE001 - every failure is counted and printed
                     failures.append(str(exc))
         load_seconds = time.monotonic() - load_started
-        race = two_editors(statuses)
+        try:
+            race = two_editors(statuses)
+        except Exception as exc:  # noqa: BLE001 - reported with the figures, not instead of them
+            failures.append(f"two editors: {exc!r}")
+            race = {}
     finally:
         server.terminate()
         try:

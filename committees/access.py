@@ -291,3 +291,13 @@ def manage_refusal(manager, target, roles=None, home_unit=None):
     if outside:
         return _("Tài khoản này có quyền tại %(unit)s, ngoài phạm vi quản lý của bạn.") % {"unit": outside[0].name}
     return None
+
+
+def reviewers_of(unit):
+    """Active users holding a review role on ``unit`` or an ancestor, by username."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, unit_roles__unit_id__in=lineage_ids(unit), unit_roles__role=Role.REVIEW)
+        .distinct()
+        .order_by("username")
+    )

@@ -1,4 +1,7 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import AdministrativeUnit, Level, Role
@@ -152,3 +155,23 @@ class RoleGrantForm(_UnitListMixin, forms.Form):
 
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
     unit = UnitCodeField(label=_("Tại đơn vị"), help_text=_("Quyền tại một đơn vị bao gồm các đơn vị trực thuộc."))
+
+
+class _BoundedUsername:
+    """Django's login forms set the username's max_length without its validator, so a
+    100,000-character "username" reached authenticate() and django-axes, whose
+    AccessAttempt column (255 characters) made PostgreSQL answer 500 (issue 17): the length
+    is checked first, and such a form never authenticates."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length or 150))
+
+
+class LoginForm(_BoundedUsername, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(_BoundedUsername, AdminAuthenticationForm):
+    pass

@@ -4,10 +4,46 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from .security import log, log_refused
+from . import logs
+from .security import field, log, log_refused
 from .sessions import LOGIN_AT_KEY, SEEN_AT_KEY
+
+
+class RequestIdMiddleware:
+    """First in the chain: an id for the request, in every log line and in ``X-Request-ID``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.id = logs.new_request_id(request.headers.get("X-Request-ID", ""))
+        token = logs.request_id.set(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            logs.request_id.reset(token)
+        response.headers["X-Request-ID"] = request.id
+        return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every page, API answer and download.
+
+    The tracker shows crime figures behind a login: on a shared office computer neither the
+    browser nor a proxy may keep a copy after logout. Static files (served by WhiteNoise,
+    which answers before this middleware) keep their long cache lifetimes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class CookieOnlyLocaleMiddleware:
@@ -66,7 +102,9 @@ class SessionLifetimeMiddleware:
 
     def _expire(self, request):
         log.info(
-            "session ended user=%s after %s s since login", request.user.get_username(), settings.DAMHA_SESSION_MAX_AGE
+            "session ended user=%s after %s s since login",
+            field(request.user.get_username()),
+            settings.DAMHA_SESSION_MAX_AGE,
         )
         logout(request)
         messages.warning(

@@ -89,8 +89,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (damha/logs.py).
+    "damha.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files keep their cache lifetimes): no copy of any page,
+    # API answer or download is kept by a browser or proxy (docs/security.md).
+    "damha.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "damha.middleware.CookieOnlyLocaleMiddleware",
@@ -149,6 +154,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # truth, which pushed its cost over jit_above_cost, and compiling took 5–7 s for a
     # statement that runs in 40 ms (docs/performance.md). Short OLTP queries never gain.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a real embedded database (docs/deployment.md, docs/security.md): without
+    # these, 8 of 30 simultaneous submits under gunicorn answered 500 "database is locked".
+    # - IMMEDIATE: a transaction takes the write lock when it begins, so two writers queue
+    #   at BEGIN instead of both reading and then one failing to upgrade its lock (SQLite
+    #   cannot wait for that: it fails at once, whatever the timeout);
+    # - timeout: a writer waits up to DJANGO_SQLITE_TIMEOUT seconds for the lock;
+    # - WAL: readers never block the writer nor wait for it (the mode is stored in the file);
+    #   synchronous=NORMAL is safe with WAL (a power cut can lose the last commits, not
+    #   corrupt the file).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("DJANGO_SQLITE_TIMEOUT", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
+# With DEBUG off, `check --deploy` warns about SQLite (damha.W002) unless the embedded
+# database is chosen on purpose: DAMHA_SQLITE_PRODUCTION=1 (one office, a few writers).
+DAMHA_SQLITE_PRODUCTION = env_bool("DAMHA_SQLITE_PRODUCTION", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The roll-up cache (indicators/datacache.py): entries are keyed by a data version that
@@ -230,15 +255,27 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DAMHA_SITE_URL = os.environ.get("DAMHA_SITE_URL", "").rstrip("/")
 
 # Logins, lockouts and refused accesses go to "damha.security" (docs/security.md);
-# Django's own security events (CSRF failures, bad Host headers) to "django.security".
+# Django's own security events (CSRF failures, bad Host headers) to "django.security";
+# server errors (500) with their tracebacks to "django.request" — Django's default sends
+# those only to ADMINS by e-mail when DEBUG is off, so without this they went nowhere.
+# Everything to the console (the process manager keeps it), each line with its request id;
+# one JSON object per line in production (DJANGO_LOG_FORMAT=json), plain text with DEBUG.
+DAMHA_LOG_FORMAT = env_choice("DJANGO_LOG_FORMAT", ("json", "plain"), "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "damha.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "damha.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": DAMHA_LOG_FORMAT, "filters": ["request_id"]},
+    },
     "loggers": {
         "damha": {"handlers": ["console"], "level": "INFO"},
         "django.security": {"handlers": ["console"], "level": "WARNING"},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # Our own "damha.security" lines say the same in fewer words.
         "axes": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from committees import views as committee_views
+from committees.forms import AdminLoginForm, LoginForm
 from committees.views import help_page
 from reports.views import home
 
@@ -12,13 +13,18 @@ from . import views
 admin.site.site_header = _("Quản trị — Theo dõi chỉ tiêu Ban Chỉ đạo")
 admin.site.site_title = _("Quản trị BCĐ")
 admin.site.index_title = _("Thiết lập dữ liệu")
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("help/", help_page, name="help"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Django's password pages (templates/registration/), wired to committees' two views
     # that end a forced password change.

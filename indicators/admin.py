@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from committees.admin import ValidAutocompleteMixin
 
-from .models import Criterion, Figure, Indicator, Period, Submission, Target
+from .models import Criterion, Figure, Indicator, LockException, Period, PeriodSetting, Submission, Target
 
 
 @admin.register(Period)
@@ -63,3 +63,19 @@ class FigureAdmin(ValidAutocompleteMixin, SimpleHistoryAdmin):
     search_fields = ["submission__unit__code", "indicator__code", "indicator__name"]
     list_select_related = ["submission__unit", "submission__period", "indicator"]
     autocomplete_fields = ["indicator"]
+
+
+@admin.register(PeriodSetting)
+class PeriodSettingAdmin(SimpleHistoryAdmin):
+    list_display = ["period", "unit", "is_open", "deadline", "changed_by", "changed_at"]
+    list_filter = ["period", "is_open"]
+    raw_id_fields = ["unit"]
+    readonly_fields = ["changed_by", "changed_at"]
+
+
+@admin.register(LockException)
+class LockExceptionAdmin(SimpleHistoryAdmin):
+    list_display = ["period", "unit", "reason", "granted_by", "granted_at"]
+    list_filter = ["period"]
+    raw_id_fields = ["unit"]
+    readonly_fields = ["granted_by", "granted_at"]

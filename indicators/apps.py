@@ -18,3 +18,4 @@ class IndicatorsConfig(AppConfig):
         django_checks.register(checks.demo_passwords, django_checks.Tags.security)
         # The unit-change preview lists the targets and open submissions a change leaves behind.
         register_impact(unit_change_impact)
+        django_checks.register(checks.sqlite_in_production, django_checks.Tags.database, deploy=True)

@@ -1,4 +1,5 @@
-"""The indicators app's system checks (registered in IndicatorsConfig.ready())."""
+"""The project's system checks (registered in IndicatorsConfig.ready()): the demo passwords,
+and SQLite on a production server (a deploy check)."""
 
 from django.conf import settings
 from django.core import checks
@@ -29,7 +30,7 @@ def demo_passwords(app_configs=None, **kwargs):
         return []
     # hashers.check_password, not User.check_password: a check must not write (the
     # latter re-hashes and saves outdated hashes).
-    weak = [username for username, encoded in accounts if check_password(DEMO_PASSWORD, encoded)]
+    weak = sorted(username for username, encoded in accounts if check_password(DEMO_PASSWORD, encoded))
     if not weak:
         return []
     return [
@@ -40,5 +41,26 @@ def demo_passwords(app_configs=None, **kwargs):
                 "trong trang Quản trị trước khi đưa vào sử dụng."
             ),
             id="damha.W001",
+        )
+    ]
+
+
+def sqlite_in_production(app_configs=None, **kwargs):
+    """Warn when a server with DEBUG off runs on SQLite without saying it means to."""
+    if settings.DEBUG or settings.DAMHA_SQLITE_PRODUCTION:
+        return []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return []
+    return [
+        checks.Warning(
+            _(
+                "Máy chủ đang chạy với SQLite (DATABASE_URL trống hoặc sqlite://) khi DEBUG tắt: "
+                "chỉ hợp với một văn phòng, ít người ghi cùng lúc."
+            ),
+            hint=_(
+                "Dùng PostgreSQL (DATABASE_URL=postgres://…, docs/deployment.md); nếu cố ý dùng SQLite "
+                "nhúng, đặt DAMHA_SQLITE_PRODUCTION=1."
+            ),
+            id="damha.W002",
         )
     ]

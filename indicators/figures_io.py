@@ -12,12 +12,12 @@ three columns and refuses any other unknown column as a wrong header.
 import csv
 import dataclasses
 import io
-import re
+import xml.parsers.expat
 import zipfile
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
@@ -25,16 +25,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 from committees import access
 from committees.models import AdministrativeUnit
 
-from . import services, validation
+from . import numbers, services, validation
 from .models import Figure, Indicator, IndicatorKind, Period, Submission
+from .xlsx import append_row
 
 HEADER = ("unit_code", "indicator_code", "period", "value", "note")
 REQUIRED = HEADER[:4]
 INFO_COLUMNS = ("unit_name", "indicator_name", "measure")
 NOTE_MAX = Figure._meta.get_field("note").max_length
-# "1.000" or "12,500": in Vietnamese writing the dot groups thousands, so such a value
-# is ambiguous (one or a thousand?) and is refused rather than guessed.
-_GROUPED = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,12 +54,38 @@ class FigureRow:
     note: str
 
 
+# A page or a command lists at most this many problems, then the count of the rest: a
+# 100,000-row file of bad rows made an 11 MB error page.
+ERRORS_SHOWN = 200
+
+
+def more_errors_text(hidden, shown):
+    """ "… và N lỗi khác": the line that ends a capped list of problems (pages and commands)."""
+    return ngettext(
+        "… và %(count)s lỗi khác (chỉ liệt kê %(shown)d lỗi đầu tiên).",
+        "… và %(count)s lỗi khác (chỉ liệt kê %(shown)d lỗi đầu tiên).",
+        hidden,
+    ) % {"count": _thousands(hidden), "shown": shown}
+
+
 class FiguresFileError(Exception):
-    """The file was refused; ``errors`` lists every bad row. Nothing was written."""
+    """The file was refused; ``errors`` lists every bad row. Nothing was written.
+
+    ``shown`` is the first :data:`ERRORS_SHOWN` of them and ``hidden`` the number left out,
+    for pages and commands alike.
+    """
 
     def __init__(self, errors):
-        super().__init__("\n".join(str(error) for error in errors))
         self.errors = errors
+        self.shown = errors[:ERRORS_SHOWN]
+        self.hidden = len(errors) - len(self.shown)
+        lines = [str(error) for error in self.shown]
+        if self.hidden:
+            lines.append(self.more_text())
+        super().__init__("\n".join(lines))
+
+    def more_text(self):
+        return more_errors_text(self.hidden, len(self.shown))
 
 
 @dataclasses.dataclass
@@ -81,41 +105,239 @@ def _cell_text(value):
     return str(value).strip()
 
 
-def read_rows(data, filename):
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """How much of a figures file is read at most, whatever the file declares about itself.
+
+    A spreadsheet is a zip of XML: 1.6 KB can declare a sheet of 16,384 columns, and 31 KB
+    can unpack to 20 MB of empty rows. Before openpyxl parses anything, the archive's
+    members are checked against ``unzipped_bytes`` and each XML member is scanned once,
+    streaming, by expat (:func:`_scan_xlsx`): rows, cells and XML elements are counted and
+    the scan stops at the first limit passed. Only then does openpyxl read the first sheet,
+    in read-only (streaming) mode, with the declared dimensions ignored.
+    """
+
+    rows: int
+    columns: int
+    cells: int
+    unzipped_bytes: int
+
+    def describe(self):
+        return _("tệp nhận tối đa %(rows)s dòng, %(columns)s cột, %(cells)s ô và %(size)s MB dữ liệu khi giải nén") % {
+            "rows": _thousands(self.rows),
+            "columns": self.columns,
+            "cells": _thousands(self.cells),
+            "size": self.unzipped_bytes // (1024 * 1024),
+        }
+
+
+def _thousands(number):
+    return f"{number:,}".replace(",", ".")
+
+
+# The upload page: a province's half-year is ~180 communes × 40 indicators = 7,200 rows.
+UPLOAD_LIMITS = Limits(rows=20_000, columns=30, cells=400_000, unzipped_bytes=48 * 1024 * 1024)
+# manage.py import_figures, run by an administrator on the server (restoring a backup of
+# several years): larger, still bounded.
+COMMAND_LIMITS = Limits(rows=2_000_000, columns=30, cells=20_000_000, unzipped_bytes=1024 * 1024 * 1024)
+# XML elements in a member other than a worksheet or the shared strings (styles, theme,
+# workbook, relationships…): thousands in real files.
+OTHER_XML_ELEMENTS = 200_000
+MAX_MEMBERS = 1_000
+
+
+class _TooBig(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _column_number(reference):
+    number = 0
+    for char in reference:
+        if "A" <= char <= "Z":
+            number = number * 26 + ord(char) - 64
+        else:
+            break
+    return number
+
+
+def _scan_xml(stream, name, limits, is_sheet):
+    """Count what openpyxl would build from one XML member, streaming; raise _TooBig."""
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    state = {"elements": 0, "rows": 0, "row": 0, "cells": 0, "column": 0, "cell_column": 0}
+    element_cap = (limits.cells * 4 + limits.rows * 2) if is_sheet or name.endswith("sharedStrings.xml") else 0
+    element_cap = element_cap or OTHER_XML_ELEMENTS
+    too_many = _("tệp quá lớn để đọc (%(limits)s).")
+
+    def refuse(message):
+        raise _TooBig(message)
+
+    def start(tag, attrs):
+        state["elements"] += 1
+        if state["elements"] > element_cap:
+            refuse(too_many % {"limits": limits.describe()})
+        if not is_sheet:
+            return
+        local = tag.rsplit(" ", 1)[-1]
+        if local == "row":
+            state["rows"] += 1
+            try:
+                state["row"] = int(attrs.get("r") or state["row"] + 1)
+            except ValueError:
+                state["row"] += 1
+            state["column"] = 0
+            if state["row"] > limits.rows or state["rows"] > limits.rows:
+                refuse(
+                    _("bảng tính có hơn %(rows)s dòng (%(limits)s).")
+                    % {"rows": _thousands(limits.rows), "limits": limits.describe()}
+                )
+        elif local == "c":
+            state["cells"] += 1
+            if state["cells"] > limits.cells:
+                refuse(
+                    _("bảng tính có hơn %(cells)s ô (%(limits)s).")
+                    % {"cells": _thousands(limits.cells), "limits": limits.describe()}
+                )
+            reference = attrs.get("r") or ""
+            state["column"] = _column_number(reference) or state["column"] + 1
+            state["cell_column"] = state["column"]
+        elif local in ("v", "f", "is") and state["cell_column"] > limits.columns:
+            refuse(
+                _("dòng %(row)d có dữ liệu ở cột thứ %(column)s, vượt quá %(columns)d cột (%(limits)s).")
+                % {
+                    "row": state["row"],
+                    "column": _thousands(state["cell_column"]),
+                    "columns": limits.columns,
+                    "limits": limits.describe(),
+                }
+            )
+
+    def doctype(*args):
+        # Entity definitions are how an XML file expands itself; no real spreadsheet has one.
+        refuse(_("tệp Excel có khai báo DOCTYPE, không phải tệp Excel thông thường."))
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = doctype
+    while chunk := stream.read(64 * 1024):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
+def _scan_xlsx(data, limits):
+    """Refuse (FiguresFileError) a spreadsheet that would unpack or parse beyond ``limits``."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS or sum(member.file_size for member in members) > limits.unzipped_bytes:
+            raise _TooBig(_("tệp quá lớn khi giải nén (%(limits)s).") % {"limits": limits.describe()})
+        for member in members:
+            if not member.filename.endswith((".xml", ".rels")):
+                continue
+            is_sheet = member.filename.startswith("xl/worksheets/") and member.filename.count("/") == 2
+            with archive.open(member) as stream:
+                _scan_xml(stream, member.filename, limits, is_sheet)
+    except _TooBig as exc:
+        raise FiguresFileError(
+            [RowError(1, _("Không nhập tệp Excel này: %(problem)s") % {"problem": exc.message})]
+        ) from None
+    except Exception:  # noqa: BLE001 - a damaged archive fails in zipfile, zlib or expat in many ways
+        raise FiguresFileError(
+            [RowError(1, _("Không đọc được tệp Excel (.xlsx): tệp bị hỏng hoặc không phải tệp Excel."))]
+        ) from None
+
+
+def _xlsx_value(cell):
+    if cell.data_type == "f":
+        return numbers.Formula(cell.value)
+    return cell.value
+
+
+def _read_xlsx(data, limits):
+    _scan_xlsx(data, limits)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # never trust the <dimension> the file declares
+            rows = [
+                (number, [_xlsx_value(cell) for cell in row])
+                for number, row in enumerate(
+                    sheet.iter_rows(min_row=1, max_row=limits.rows, max_col=limits.columns), start=1
+                )
+            ]
+        finally:
+            workbook.close()
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, TypeError, ValueError) as exc:
+        raise FiguresFileError(
+            [RowError(1, _("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": str(exc)[:200]})]
+        ) from None
+    except Exception:  # noqa: BLE001 - a damaged archive fails deep inside openpyxl (zlib, XML, index errors)
+        raise FiguresFileError(
+            [RowError(1, _("Không đọc được tệp Excel (.xlsx): tệp bị hỏng hoặc không phải tệp Excel."))]
+        ) from None
+    # Trailing empty rows (a formatted but empty range) are not rows of the file.
+    while rows and not any(value not in (None, "") for value in rows[-1][1]):
+        rows.pop()
+    return rows
+
+
+def _read_csv(data, limits):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FiguresFileError([RowError(1, _("Tệp CSV phải được lưu với bảng mã UTF-8."))]) from None
+    rows = []
+    # csv's own field limit (128 KB) keeps one cell bounded; rows and columns are capped here.
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if number > limits.rows:
+                raise FiguresFileError(
+                    [
+                        RowError(
+                            number,
+                            _("Không nhập tệp CSV này: tệp có hơn %(rows)s dòng (%(limits)s).")
+                            % {"rows": _thousands(limits.rows), "limits": limits.describe()},
+                        )
+                    ]
+                )
+            if len(row) > limits.columns and any(cell.strip() for cell in row[limits.columns :]):
+                raise FiguresFileError(
+                    [
+                        RowError(
+                            number,
+                            _("Không nhập tệp CSV này: dòng có hơn %(columns)d cột (%(limits)s).")
+                            % {"columns": limits.columns, "limits": limits.describe()},
+                        )
+                    ]
+                )
+            rows.append((number, row[: limits.columns]))
+    except csv.Error as exc:
+        raise FiguresFileError(
+            [RowError(1, _("Không đọc được tệp CSV: %(error)s") % {"error": str(exc)[:200]})]
+        ) from None
+    # A NUL character (a binary file renamed .csv, a broken export) can be neither a
+    # code nor a note, and PostgreSQL refuses it in any text: say where it is.
+    broken = [number for number, row in rows if any("\x00" in cell for cell in row)]
+    if broken:
+        raise FiguresFileError(
+            [RowError(number, _("có ký tự không hợp lệ (ký tự NUL); tệp có thể bị hỏng.")) for number in broken]
+        )
+    return rows
+
+
+def read_rows(data, filename, limits=UPLOAD_LIMITS):
     """[(row number, [cells])] from CSV or XLSX bytes; the header is row 1.
 
-    Raises FiguresFileError for a file that cannot be read at all.
+    Memory and time stay bounded by ``limits`` whatever the file declares. A formula cell
+    comes back as :class:`numbers.Formula`. Raises FiguresFileError for a file that cannot
+    be read at all or is over the limits (the message says the limits).
     """
     name = (filename or "").lower()
     if name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise FiguresFileError([RowError(1, _("Tệp CSV phải được lưu với bảng mã UTF-8."))]) from None
-        rows = [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
-        # A NUL character (a binary file renamed .csv, a broken export) can be neither a
-        # code nor a note, and PostgreSQL refuses it in any text: say where it is.
-        broken = [number for number, row in rows if any("\x00" in cell for cell in row)]
-        if broken:
-            raise FiguresFileError(
-                [RowError(number, _("có ký tự không hợp lệ (ký tự NUL); tệp có thể bị hỏng.")) for number in broken]
-            )
-        return rows
+        return _read_csv(data, limits)
     if name.endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-            rows = [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-            workbook.close()
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, TypeError, ValueError) as exc:
-            raise FiguresFileError(
-                [RowError(1, _("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": exc})]
-            ) from None
-        except Exception:  # noqa: BLE001 - a damaged archive fails deep inside openpyxl (zlib, XML, index errors)
-            raise FiguresFileError(
-                [RowError(1, _("Không đọc được tệp Excel (.xlsx): tệp bị hỏng hoặc không phải tệp Excel."))]
-            ) from None
-        return rows
+        return _read_xlsx(data, limits)
     raise FiguresFileError([RowError(1, _("Chỉ nhận tệp .csv hoặc .xlsx."))])
 
 
@@ -137,31 +359,15 @@ def _columns(header):
 
 
 def _parse_value(raw, indicator):
-    """(int value, None) or (None, message)."""
-    if isinstance(raw, bool):
-        raw = int(raw)
-    text = _cell_text(raw)
-    if text == "":
-        return None, _("thiếu giá trị (cột value để trống; bỏ dòng này nếu không nhập).")
-    if _GROUPED.match(text):
-        return None, _(
-            "giá trị “%(value)s” không rõ ràng: ghi số nguyên không dùng dấu chấm, dấu phẩy (ví dụ 1000)."
-        ) % {"value": text}
+    """(int value, None) or (None, message), by the entry form's own parser."""
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None, _("giá trị “%(value)s” không phải là số.") % {"value": text}
-    if not number.is_finite():
-        return None, _("giá trị “%(value)s” không phải là số.") % {"value": text}
-    if number < 0:
-        return None, _("giá trị %(value)s là số âm; số liệu không được âm.") % {"value": text}
-    if number != number.to_integral_value():
-        return None, _("giá trị %(value)s có phần lẻ; chỉ tiêu đếm chỉ nhận số nguyên.") % {"value": text}
-    if number > services.FIGURE_MAX:
-        return None, _("giá trị %(value)s quá lớn (tối đa %(max)s).") % {"value": text[:20], "max": services.FIGURE_MAX}
-    value = int(number)
+        value = numbers.parse_figure(raw)
+    except numbers.FigureValueError as exc:
+        return None, exc.message
+    if value is None:
+        return None, _("thiếu giá trị (cột value để trống; bỏ dòng này nếu không nhập).")
     if indicator.kind == IndicatorKind.YES_NO and value not in (0, 1):
-        return None, _("chỉ tiêu có/không chỉ nhận 1 (có) hoặc 0 (không), không nhận %(value)s.") % {"value": text}
+        return None, _("chỉ tiêu có/không chỉ nhận 1 (có) hoặc 0 (không), không nhận %(value)s.") % {"value": value}
     return value, None
 
 
@@ -306,11 +512,11 @@ def _rule_errors(rows, submissions):
         for violation in result.errors + result.warnings:
             if violation in result.warnings and any(result.notes.get(code) for code in violation.codes):
                 continue
-            numbers = sorted(line[code] for code in violation.codes if code in line)
+            row_numbers = sorted(line[code] for code in violation.codes if code in line)
             message = _("%(unit)s, kỳ %(period)s (dòng %(rows)s): %(message)s") % {
                 "unit": unit.name,
                 "period": period.code,
-                "rows": ", ".join(str(n) for n in numbers),
+                "rows": ", ".join(str(n) for n in row_numbers),
                 "message": violation.message(result.names),
             }
             if not violation.is_error:
@@ -319,10 +525,10 @@ def _rule_errors(rows, submissions):
     return sorted(errors, key=lambda error: error.row)
 
 
-def import_file(data, filename, user):
+def import_file(data, filename, user, limits=UPLOAD_LIMITS):
     """Validate the whole file and, only when every row is valid, write it (all or nothing)."""
     with transaction.atomic():
-        rows, errors = validate(read_rows(data, filename), user)
+        rows, errors = validate(read_rows(data, filename, limits), user)
         if errors:
             raise FiguresFileError(errors)
         try:
@@ -360,12 +566,13 @@ def template_workbook(unit, period):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "so_lieu"
-    sheet.append([*HEADER, *INFO_COLUMNS])
+    append_row(sheet, [*HEADER, *INFO_COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     info_fill = PatternFill("solid", fgColor="EEEEEE")
     for each, indicator, figure in template_rows(unit, period):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 each.code,
                 indicator.code,
@@ -375,7 +582,7 @@ def template_workbook(unit, period):
                 each.name,
                 indicator.name,
                 indicator.measure,
-            ]
+            ],
         )
     for row in sheet.iter_rows(min_row=2, min_col=6, max_col=8):
         for cell in row:
@@ -391,7 +598,7 @@ def template_workbook(unit, period):
         _("Mỗi dòng phải có giá trị; xóa dòng nào không nhập. Tệp có lỗi sẽ không được nhập dòng nào."),
         _("Các cột unit_name, indicator_name, measure chỉ để đọc."),
     ):
-        guide.append([line])
+        append_row(guide, [line])
     guide.column_dimensions["A"].width = 100
     buffer = io.BytesIO()
     workbook.save(buffer)

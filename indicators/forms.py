@@ -1,36 +1,28 @@
 """Forms of the entry, review, import and periods pages."""
 
-import re
-
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import IndicatorKind, Period
-from .services import FIGURE_MAX, NOTE_JUMP_FACTOR, NOTE_JUMP_MIN, is_large_jump
+from committees import access
+from committees.models import AdministrativeUnit
 
-_WHOLE = re.compile(r"-?\d+")
-# "5.000" or "12,500": in Vietnamese writing the dot groups thousands (the figures file
-# refuses such values for the same reason); Django's IntegerField would read "5.000" as 5.
-_GROUPED = re.compile(r"-?\d{1,3}(?:[.,]\d{3})+")
+from .models import IndicatorKind, Period
+from .numbers import FigureValueError, parse_figure
+from .services import FIGURE_MAX, NOTE_JUMP_FACTOR, NOTE_JUMP_MIN, is_large_jump
 
 
 class FigureField(forms.IntegerField):
-    """A whole number typed by a person: digits only, no separators, no decimals."""
+    """A whole number typed by a person, read by the same parser as the figures file
+    (indicators/numbers.py): digits 0–9 only, no separators, signs, decimals or exponents."""
 
     def to_python(self, value):
-        text = "" if value is None else str(value).strip()
-        if text in self.empty_values:
-            return None
-        if _GROUPED.fullmatch(text):
-            raise forms.ValidationError(
-                _("“%(value)s” không rõ ràng: ghi số nguyên không dùng dấu chấm, dấu phẩy (ví dụ 1000)."),
-                code="grouped",
-                params={"value": text[:20]},
-            )
-        if not _WHOLE.fullmatch(text) or len(text) > 30:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(text)
+        try:
+            return parse_figure(value)
+        except FigureValueError as exc:
+            raise forms.ValidationError(capfirst(exc.message), code=exc.code) from None
 
 
 VALUE_PREFIX = "v_"
@@ -148,9 +140,33 @@ class ImportForm(forms.Form):
         return upload
 
 
-class PeriodForm(forms.ModelForm):
-    class Meta:
-        model = Period
-        fields = ["is_open", "deadline"]
-        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-        labels = {"is_open": _("Đang mở nhập liệu"), "deadline": _("Hạn nhập số liệu")}
+class PeriodForm(forms.Form):
+    """A period's opening and deadline, for everyone (superusers) or for one unit's subtree."""
+
+    is_open = forms.BooleanField(label=_("Đang mở nhập liệu"), required=False)
+    deadline = forms.DateField(
+        label=_("Hạn nhập số liệu"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class LockExceptionForm(forms.Form):
+    """Reopen one unit for one half-year (a lock exception): the units of the user's scope."""
+
+    period = forms.ModelChoiceField(label=_("Kỳ"), queryset=Period.objects.none(), to_field_name="code")
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=AdministrativeUnit.objects.none(), to_field_name="code")
+    reason = forms.CharField(label=_("Lý do"), max_length=300, error_messages={"required": _("Cần ghi lý do.")})
+
+    def __init__(self, *args, scope, periods, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = Period.objects.filter(pk__in=[period.pk for period in periods]).order_by(
+            "-year", "-half"
+        )
+        # Units that no longer exist still have their past periods to correct.
+        units = AdministrativeUnit.objects.all()
+        if scope is not None:
+            units = units.filter(Q(pk=scope.pk) | Q(parent=scope) | Q(parent__parent=scope))
+        else:
+            units = units.filter(access.subtree_q(user, access.REOPEN_ROLES, field=None))
+        self.fields["unit"].queryset = units.order_by("level_rank", "code")

@@ -121,6 +121,71 @@ class Period(models.Model):
         return self.deadline is not None and today > self.deadline
 
 
+class PeriodSetting(models.Model):
+    """Entry open or closed, and its deadline, for one unit's subtree in one half-year.
+
+    Set by the review or office users of that unit (a district closes its own communes, a
+    province its districts and communes); the period's own ``is_open`` and ``deadline`` are
+    the default for everyone, set by superusers. Effective rule: services.entry_window.
+    """
+
+    period = models.ForeignKey(Period, verbose_name=_("kỳ"), on_delete=models.CASCADE, related_name="settings")
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="period_settings"
+    )
+    is_open = models.BooleanField(_("đang mở nhập liệu"), default=True)
+    deadline = models.DateField(_("hạn nhập số liệu"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thay đổi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("thay đổi lúc"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("khóa/mở kỳ theo đơn vị")
+        verbose_name_plural = _("khóa/mở kỳ theo đơn vị")
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="period_setting_unique")]
+
+    def __str__(self):
+        return f"{self.period.code} · {self.unit.code}"
+
+
+class LockException(models.Model):
+    """Entry reopened for exactly one unit in one period, whatever the period's closing or
+    deadline above it says (as DHIS2's lock exceptions)."""
+
+    period = models.ForeignKey(Period, verbose_name=_("kỳ"), on_delete=models.CASCADE, related_name="lock_exceptions")
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="lock_exceptions"
+    )
+    reason = models.CharField(_("lý do"), max_length=300)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người mở"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("mở lúc"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ngoại lệ mở khóa")
+        verbose_name_plural = _("ngoại lệ mở khóa")
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="lock_exception_unique")]
+
+    def __str__(self):
+        return f"{self.period.code} · {self.unit.code}"
+
+
 class IndicatorKind(models.TextChoices):
     COUNT = "count", _("Số lượng")
     RATE = "rate", _("Tỷ lệ")

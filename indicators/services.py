@@ -35,8 +35,17 @@ from committees import access
 from committees.errors import ServiceError
 from committees.models import AdministrativeUnit
 
-from . import selectors, validation
-from .models import Figure, Indicator, IndicatorKind, Period, Submission, SubmissionStatus
+from . import numbers, selectors, validation
+from .models import (
+    Figure,
+    Indicator,
+    IndicatorKind,
+    LockException,
+    Period,
+    PeriodSetting,
+    Submission,
+    SubmissionStatus,
+)
 
 S = SubmissionStatus
 # simple-history's history_change_reason column is a CharField(max_length=100); the full
@@ -103,11 +112,61 @@ def _reason(text):
 # --- Why editing is not allowed ------------------------------------------------------------
 
 
-def edit_blocker(*, user, unit, period, submission=None, today=None):
+@dataclasses.dataclass(frozen=True)
+class EntryWindow:
+    """Whether entry is open for one unit in one half-year, and until when.
+
+    ``closed_by`` says who closed it and for which unit's subtree (for the entry page);
+    ``exception`` is the lock exception that reopened this unit, if any.
+    """
+
+    is_open: bool
+    deadline: datetime.date | None
+    closed_by: str = ""
+    exception: LockException | None = None
+
+
+def entry_window(*, unit, period):
+    """The effective opening and deadline of ``period`` for ``unit`` (2 queries).
+
+    - closed when the period is closed for everyone (superusers' default) or by a setting
+      on the unit or any unit above it (a province's closing holds for its districts);
+    - the deadline is the one set nearest above the unit (the unit itself, its district,
+      its province), else the period's default;
+    - a lock exception on the unit itself (not its subtree) reopens it: open, no deadline.
+    """
+    lineage = access.lineage_ids(unit)
+    found = {
+        setting.unit_id: setting
+        for setting in PeriodSetting.objects.filter(period=period, unit_id__in=lineage).select_related(
+            "unit", "changed_by"
+        )
+    }
+    exception = LockException.objects.filter(period=period, unit=unit).select_related("granted_by").first()
+    if exception is not None:
+        return EntryWindow(is_open=True, deadline=None, exception=exception)
+    ordered = [found[unit_id] for unit_id in lineage if unit_id in found]  # nearest first
+    deadline = next((setting.deadline for setting in ordered if setting.deadline), period.deadline)
+    closing = [setting for setting in ordered if not setting.is_open]
+    if closing:
+        top = closing[-1]  # the widest closing explains it best
+        who = _display_user(top.changed_by) or _("người quản lý")
+        closed_by = _("%(who)s khóa cho %(unit)s lúc %(when)s") % {
+            "who": who,
+            "unit": top.unit.name,
+            "when": format_datetime(top.changed_at),
+        }
+        return EntryWindow(is_open=False, deadline=deadline, closed_by=closed_by)
+    if not period.is_open:
+        return EntryWindow(is_open=False, deadline=deadline, closed_by=_("quản trị viên khóa cho toàn hệ thống"))
+    return EntryWindow(is_open=True, deadline=deadline)
+
+
+def edit_blocker(*, user, unit, period, submission=None, today=None, window=None):
     """Why ``user`` may not type ``unit``'s figures for ``period`` now, or None when allowed.
 
     ``submission`` is the unit's submission for the period if the caller already has it
-    (else it is fetched). The reasons, in the order they are checked: the unit is not
+    (else it is fetched); likewise ``window``, the unit's :func:`entry_window`. The reasons, in the order they are checked: the unit is not
     yours; the period is a year; the unit did not exist at the end of the period; then
     the lock rule (:func:`lock_blocker`).
     """
@@ -134,10 +193,10 @@ def edit_blocker(*, user, unit, period, submission=None, today=None):
         ) % {"unit": unit.name, "period": period.code, "date": format_date(unit.valid_from)}
     if submission is None:
         submission = Submission.objects.select_related("approved_by").filter(unit=unit, period=period).first()
-    return lock_blocker(user=user, unit=unit, period=period, submission=submission, today=today)
+    return lock_blocker(user=user, unit=unit, period=period, submission=submission, today=today, window=window)
 
 
-def lock_blocker(*, user, unit, period, submission, today=None):
+def lock_blocker(*, user, unit, period, submission, today=None, window=None):
     """The lock rule — the one rule for the entry form, the figures import and their messages.
 
     Why ``unit``'s figures for the half-year ``period`` are locked for ``user``, or None:
@@ -149,8 +208,12 @@ def lock_blocker(*, user, unit, period, submission, today=None):
     - a returned report may still be corrected after the deadline, since the reviewer
       asked for it.
 
+    The period's opening and deadline are the unit's own (:func:`entry_window`: the
+    closing and deadline set for the unit's district or province, or the default; a lock
+    exception on the unit lifts both); the message says who closed it, for which unit.
+
     ``submission`` is the unit's submission for the period or None (with ``approved_by``
-    loaded, for the message).
+    loaded, for the message); ``window`` the unit's entry window if the caller has it.
     """
     today = today or timezone.localdate()
     if submission is not None and submission.status == S.APPROVED:
@@ -166,16 +229,19 @@ def lock_blocker(*, user, unit, period, submission, today=None):
         }
     if access.can_reopen(user, unit):
         return None
-    if not period.is_open:
-        return _("Kỳ %(period)s đã khóa nhập liệu. Muốn nhập hoặc sửa, đề nghị %(who)s mở lại kỳ.") % {
+    window = window or entry_window(unit=unit, period=period)
+    if not window.is_open:
+        return _("Kỳ %(period)s đã khóa nhập liệu (%(closed_by)s). Muốn nhập hoặc sửa, đề nghị %(who)s mở lại kỳ.") % {
             "period": period.code,
+            "closed_by": window.closed_by,
             "who": _reopeners(unit),
         }
     returned = submission is not None and submission.status == S.RETURNED
-    if period.deadline and today > period.deadline and not returned:
+    deadline = window.deadline
+    if deadline and today > deadline and not returned:
         return _(
             "Đã quá hạn nhập số liệu kỳ %(period)s (hạn %(date)s). Muốn nhập hoặc sửa, đề nghị %(who)s gia hạn."
-        ) % {"period": period.code, "date": format_date(period.deadline), "who": _reopeners(unit)}
+        ) % {"period": period.code, "date": format_date(deadline), "who": _reopeners(unit)}
     return None
 
 
@@ -204,9 +270,7 @@ def is_large_jump(previous, value):
     return value > NOTE_JUMP_FACTOR * previous and value > previous + NOTE_JUMP_MIN
 
 
-# No count of a district comes near this; larger numbers are typing errors (and would
-# not fit the database's bigint).
-FIGURE_MAX = 999_999_999_999
+FIGURE_MAX = numbers.FIGURE_MAX
 
 
 def check_value(indicator, value):
@@ -440,8 +504,48 @@ def _required_reason(reason, message):
     return reason
 
 
+def _authors(submission):
+    """Ids of the users who saved or submitted this submission or wrote one of its figures,
+    as its history records them (a reviewer's return or reopen is not authorship)."""
+    authors = set(
+        Submission.history.filter(id=submission.pk, status__in=(S.DRAFT, S.SUBMITTED), history_user__isnull=False)
+        .values_list("history_user_id", flat=True)
+        .distinct()
+    )
+    authors |= set(
+        Figure.history.filter(submission_id=submission.pk, history_user__isnull=False)
+        .values_list("history_user_id", flat=True)
+        .distinct()
+    )
+    if submission.submitted_by_id:
+        authors.add(submission.submitted_by_id)
+    return authors
+
+
+def approval_blocker(*, user, submission):
+    """Four eyes: why ``user`` may not approve ``submission`` they saved or submitted, or None.
+
+    The message names who else may approve (reviewers of the unit who did not write it).
+    """
+    authors = _authors(submission)
+    if user.pk not in authors:
+        return None
+    others = [
+        _display_user(reviewer) for reviewer in access.reviewers_of(submission.unit) if reviewer.pk not in authors
+    ]
+    if others:
+        return _(
+            "Bạn không tự duyệt được báo cáo mà chính bạn đã nhập hoặc gửi (nguyên tắc hai người). "
+            "Người có thể duyệt: %(others)s."
+        ) % {"others": ", ".join(others)}
+    return _(
+        "Bạn không tự duyệt được báo cáo mà chính bạn đã nhập hoặc gửi (nguyên tắc hai người), và "
+        "%(unit)s chưa có người duyệt nào khác: đề nghị quản trị viên phân công thêm người duyệt."
+    ) % {"unit": submission.unit.name}
+
+
 def approve(*, user, submission, version=None):
-    """Approve a submitted report; it is then locked."""
+    """Approve a submitted report; it is then locked. Nobody approves their own work."""
     with transaction.atomic():
         locked = _locked_for_review(user, submission, version)
         if locked.status != S.SUBMITTED:
@@ -452,6 +556,9 @@ def approve(*, user, submission, version=None):
                     S.APPROVED: _("Báo cáo này đã được duyệt rồi."),
                 }[locked.status]
             )
+        blocker = approval_blocker(user=user, submission=locked)
+        if blocker:
+            raise WorkflowError(blocker)
         _advance(locked, user, _("Duyệt"), status=S.APPROVED, approved_at=timezone.now(), approved_by=user)
         return locked
 
@@ -587,15 +694,59 @@ def reminder_due(period, days, today=None):
 # --- Periods -----------------------------------------------------------------------------------
 
 
-def update_period(*, user, period, is_open, deadline):
-    """Open or close a half-year period for entry and set its deadline."""
-    if not access.can_manage_periods(user):
-        raise WorkflowError(_("Chỉ người duyệt hoặc văn phòng được mở, khóa kỳ báo cáo."))
+def update_period(*, user, period, is_open, deadline, unit=None):
+    """Open or close a half-year period for entry and set its deadline.
+
+    With ``unit``: for that unit's subtree (review or office users of the unit); without:
+    the default for every unit (superusers only).
+    """
+    if unit is None:
+        if not user.is_superuser:
+            raise WorkflowError(_("Chỉ quản trị viên được mở, khóa kỳ cho toàn hệ thống."))
+        with transaction.atomic():
+            locked = Period.objects.select_for_update().get(pk=period.pk)
+            locked.is_open, locked.deadline = is_open, deadline
+            locked.save(update_fields=["is_open", "deadline"])
+            return locked
+    if not access.can_reopen(user, unit):
+        raise WorkflowError(
+            _("Chỉ người duyệt hoặc văn phòng của %(unit)s được mở, khóa kỳ báo cáo của đơn vị này.")
+            % {"unit": unit.name}
+        )
     with transaction.atomic():
-        locked = Period.objects.select_for_update().get(pk=period.pk)
-        locked.is_open, locked.deadline = is_open, deadline
-        locked.save(update_fields=["is_open", "deadline"])
-        return locked
+        setting = PeriodSetting.objects.select_for_update().filter(period=period, unit=unit).first()
+        setting = setting or PeriodSetting(period=period, unit=unit)
+        setting.is_open, setting.deadline, setting.changed_by = is_open, deadline, user
+        setting._history_user = user
+        setting.save()
+        return setting
+
+
+def grant_lock_exception(*, user, unit, period, reason):
+    """Reopen entry for exactly ``unit`` in ``period`` (a lock exception), with a reason."""
+    if not access.can_reopen(user, unit):
+        raise WorkflowError(
+            _("Chỉ người duyệt hoặc văn phòng của %(unit)s được mở riêng kỳ cho đơn vị này.") % {"unit": unit.name}
+        )
+    reason = _required_reason(reason, _("Cần ghi lý do mở riêng cho đơn vị."))
+    if period.half is None:
+        raise WorkflowError(_("Chỉ mở riêng được kỳ 6 tháng."))
+    with transaction.atomic():
+        exception = LockException.objects.select_for_update().filter(period=period, unit=unit).first()
+        exception = exception or LockException(period=period, unit=unit)
+        exception.reason, exception.granted_by = reason[:300], user
+        exception._history_user = user
+        exception.save()
+        return exception
+
+
+def remove_lock_exception(*, user, exception):
+    if not access.can_reopen(user, exception.unit):
+        raise WorkflowError(
+            _("Chỉ người duyệt hoặc văn phòng của %(unit)s được bỏ ngoại lệ này.") % {"unit": exception.unit.name}
+        )
+    exception._history_user = user
+    exception.delete()
 
 
 # --- History -----------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from committees import access
 from committees.models import Role
 
 from . import figures_io, selectors, services
-from .forms import EntryForm, ImportForm, PeriodForm, ReasonForm, VersionForm
-from .models import Period, Submission, SubmissionStatus
+from .forms import EntryForm, ImportForm, LockExceptionForm, PeriodForm, ReasonForm, VersionForm
+from .models import LockException, Period, PeriodSetting, Submission, SubmissionStatus
 
 S = SubmissionStatus
 
@@ -37,7 +37,10 @@ def entry(request, unit_code, period_code):
     unit = access.get_unit_for(request.user, unit_code)
     period = _half_period(period_code)
     report = selectors.unit_report(unit, period)
-    blocker = services.edit_blocker(user=request.user, unit=unit, period=period, submission=report.submission)
+    window = services.entry_window(unit=unit, period=period)
+    blocker = services.edit_blocker(
+        user=request.user, unit=unit, period=period, submission=report.submission, window=window
+    )
     conflict = None
     status = 200
     submitting = request.POST.get("action") == "submit"
@@ -89,6 +92,7 @@ def entry(request, unit_code, period_code):
         "state_label": report.state_label,
         "state_badge": report.state_badge,
         "blocker": blocker,
+        "window": window,
         "form": form,
         "sections": report.sections(form),
         "previous_code": report.previous_code,
@@ -132,6 +136,7 @@ def submission(request, unit_code, period_code):
             row["note"] = figure.note if figure else ""
             row["flags"] = flags.get(row["indicator"].code, [])
     reviewer = access.can_review(request.user, unit)
+    window = services.entry_window(unit=unit, period=period)
     version = report.version
     context = {
         "unit": unit,
@@ -144,9 +149,15 @@ def submission(request, unit_code, period_code):
         "last_year_code": report.last_year_code,
         "events": services.timeline(report.submission) if report.submission else [],
         "can_review": reviewer,
-        "can_edit": services.edit_blocker(user=request.user, unit=unit, period=period, submission=report.submission)
+        "window": window,
+        "can_edit": services.edit_blocker(
+            user=request.user, unit=unit, period=period, submission=report.submission, window=window
+        )
         is None,
         "approve_form": VersionForm(initial={"version": version}, prefix="approve"),
+        "approve_blocker": services.approval_blocker(user=request.user, submission=report.submission)
+        if reviewer and report.submission is not None and report.submission.status == S.SUBMITTED
+        else None,
         "return_form": ReasonForm(initial={"version": version}, prefix="return"),
         "reopen_form": ReasonForm(initial={"version": version}, prefix="reopen"),
         "parent_review": reviewer and unit.parent is not None and access.can_review(request.user, unit.parent),
@@ -236,7 +247,7 @@ def import_figures(request):
     """Upload a figures file (CSV or XLSX); all rows or none are written."""
     if not access.can_use_import_page(request.user):
         raise PermissionDenied(_("Trang nhập số liệu từ tệp dành cho cơ quan thường trực và văn phòng."))
-    errors = []
+    errors, error_count, errors_more = [], 0, ""
     result = None
     status = 200
     if request.method == "POST":
@@ -246,7 +257,8 @@ def import_figures(request):
             try:
                 result = figures_io.import_file(upload.read(), upload.name, request.user)
             except figures_io.FiguresFileError as exc:
-                errors = exc.errors
+                errors, error_count = exc.shown, len(exc.errors)
+                errors_more = exc.more_text() if exc.hidden else ""
                 status = 400
             else:
                 messages.success(
@@ -263,6 +275,8 @@ def import_figures(request):
     context = {
         "form": form,
         "errors": errors,
+        "error_count": error_count,
+        "errors_more": errors_more,
         "roots": sorted(roots, key=lambda unit: (unit.level_rank, unit.code)),
         "periods": Period.objects.newest_first().filter(is_open=True),
         "header": ",".join(figures_io.HEADER),
@@ -283,35 +297,133 @@ def import_template(request, unit_code, period_code):
     return response
 
 
+def _period_scope(request):
+    """The unit whose subtree the periods page manages (None: the default for everyone,
+    superusers only), and the units the user may choose from."""
+    roots = sorted(access.scope_roots(request.user, access.REOPEN_ROLES), key=lambda u: (u.level_rank, u.code))
+    if request.user.is_superuser:
+        roots = list(access.unit_query().filter(level__in=["province", "district"]).order_by("level_rank", "code"))
+    code = request.POST.get("unit", request.GET.get("unit", ""))
+    if code:
+        unit = next((each for each in roots if each.code == code), None)
+        if unit is None:
+            unit = access.get_unit_for(request.user, code, roles=access.REOPEN_ROLES)
+        return unit, roots
+    if request.user.is_superuser:
+        return None, roots
+    return (roots[0] if roots else None), roots
+
+
 @login_required
 def periods(request):
-    """Open or close half-year periods and set their entry deadline."""
+    """Open or close half-year periods and set their entry deadline for the user's own
+    subtree (superusers: the default for everyone), and reopen one unit (lock exceptions)."""
     if not access.can_manage_periods(request.user):
         raise PermissionDenied(_("Chỉ người duyệt hoặc văn phòng được quản lý kỳ báo cáo."))
+    scope, roots = _period_scope(request)
     items = list(Period.objects.newest_first())
-    forms_by_code = {period.code: PeriodForm(instance=period, prefix=period.code) for period in items}
+    settings_by_period = {}
+    if scope is not None:
+        settings_by_period = {
+            setting.period_id: setting
+            for setting in PeriodSetting.objects.filter(unit=scope).select_related("changed_by")
+        }
+
+    def form_for(period, data=None):
+        setting = settings_by_period.get(period.pk)
+        if scope is None:
+            initial = {"is_open": period.is_open, "deadline": period.deadline}
+        elif setting is not None:
+            initial = {"is_open": setting.is_open, "deadline": setting.deadline}
+        else:
+            initial = {"is_open": period.is_open, "deadline": period.deadline}
+        return PeriodForm(data, initial=initial, prefix=period.code)
+
+    forms_by_code = {period.code: form_for(period) for period in items}
+    exception_form = LockExceptionForm(scope=scope, periods=items, user=request.user, prefix="exception")
     status = 200
     if request.method == "POST":
-        code = request.POST.get("period", "")
-        period = next((item for item in items if item.code == code), None)
-        if period is None:
-            raise Http404(_("Không có kỳ báo cáo này."))
-        form = PeriodForm(request.POST, instance=Period.objects.get(pk=period.pk), prefix=code)
-        if form.is_valid():
-            services.update_period(
-                user=request.user,
-                period=period,
-                is_open=form.cleaned_data["is_open"],
-                deadline=form.cleaned_data["deadline"],
-            )
-            state = _("đang mở") if form.cleaned_data["is_open"] else _("đã khóa")
-            messages.success(request, _("Đã cập nhật kỳ %(code)s: %(state)s.") % {"code": code, "state": state})
-            return redirect("indicators:periods")
-        forms_by_code[code] = form
-        status = 400
+        action = request.POST.get("action", "period")
+        try:
+            if action == "exception":
+                exception_form = LockExceptionForm(
+                    request.POST, scope=scope, periods=items, user=request.user, prefix="exception"
+                )
+                if exception_form.is_valid():
+                    services.grant_lock_exception(
+                        user=request.user,
+                        unit=exception_form.cleaned_data["unit"],
+                        period=exception_form.cleaned_data["period"],
+                        reason=exception_form.cleaned_data["reason"],
+                    )
+                    messages.success(
+                        request,
+                        _("Đã mở riêng kỳ %(code)s cho %(unit)s.")
+                        % {
+                            "code": exception_form.cleaned_data["period"].code,
+                            "unit": exception_form.cleaned_data["unit"].name,
+                        },
+                    )
+                    return redirect(_periods_url(scope))
+                status = 400
+            elif action == "remove_exception":
+                exception = get_object_or_404(
+                    LockException.objects.select_related("unit__parent__parent__parent", "period"),
+                    pk=request.POST.get("exception") or 0,
+                )
+                services.remove_lock_exception(user=request.user, exception=exception)
+                messages.success(
+                    request,
+                    _("Đã bỏ mở riêng kỳ %(code)s cho %(unit)s.")
+                    % {"code": exception.period.code, "unit": exception.unit.name},
+                )
+                return redirect(_periods_url(scope))
+            else:
+                code = request.POST.get("period", "")
+                period = next((item for item in items if item.code == code), None)
+                if period is None:
+                    raise Http404(_("Không có kỳ báo cáo này."))
+                form = form_for(period, request.POST)
+                if form.is_valid():
+                    services.update_period(
+                        user=request.user,
+                        period=period,
+                        is_open=form.cleaned_data["is_open"],
+                        deadline=form.cleaned_data["deadline"],
+                        unit=scope,
+                    )
+                    state = _("đang mở") if form.cleaned_data["is_open"] else _("đã khóa")
+                    where = scope.name if scope is not None else _("toàn hệ thống")
+                    messages.success(
+                        request,
+                        _("Đã cập nhật kỳ %(code)s cho %(where)s: %(state)s.")
+                        % {"code": code, "where": where, "state": state},
+                    )
+                    return redirect(_periods_url(scope))
+                forms_by_code[code] = form
+                status = 400
+        except services.WorkflowError as exc:
+            messages.error(request, exc.message)
+            status = 403
+    exceptions = LockException.objects.select_related("unit", "period", "granted_by").order_by(
+        "-period__year", "-period__half", "unit__code"
+    )
+    if scope is not None:
+        exceptions = exceptions.filter(access.subtree_q(request.user, access.REOPEN_ROLES))
     return render(
         request,
         "indicators/periods.html",
-        {"items": [(period, forms_by_code[period.code]) for period in items]},
+        {
+            "items": [(period, forms_by_code[period.code], settings_by_period.get(period.pk)) for period in items],
+            "scope": scope,
+            "roots": roots,
+            "exception_form": exception_form,
+            "exceptions": list(exceptions),
+        },
         status=status,
     )
+
+
+def _periods_url(scope):
+    url = reverse("indicators:periods")
+    return f"{url}?unit={scope.code}" if scope is not None else url

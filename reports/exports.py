@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from indicators.xlsx import append_row
+
 from . import wording
 from .documents import in_official_language
 
@@ -32,14 +34,15 @@ def dashboard_workbook(progress):
     book = Workbook()
     sheet = book.active
     sheet.title = _sheet_title(_("Tiến độ"))
-    sheet.append([_("%(unit)s — %(period)s") % {"unit": progress.unit.name, "period": progress.period.label}])
+    append_row(sheet, [_("%(unit)s — %(period)s") % {"unit": progress.unit.name, "period": progress.period.label}])
     sheet["A1"].font = Font(bold=True, size=13)
     done = progress.completeness
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("Đơn vị đã gửi: %(submitted)d/%(expected)d; đã duyệt: %(approved)d")
             % {"submitted": done.submitted, "expected": done.expected, "approved": done.approved}
-        ]
+        ],
     )
     header = [
         _("Mã"),
@@ -60,14 +63,15 @@ def dashboard_workbook(progress):
         _("Đã duyệt"),
         _("Lũy kế cùng kỳ"),
     ]
-    sheet.append([])
-    sheet.append(header)
+    append_row(sheet, [])
+    append_row(sheet, header)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in progress.rows:
         target = row.target
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.indicator.code,
                 row.indicator.name,
@@ -85,18 +89,19 @@ def dashboard_workbook(progress):
                 row.coverage.reported,
                 row.coverage.approved,
                 row.cumulative_last_year,
-            ]
+            ],
         )
     _autosize(sheet, [16, 50, 10, 28, 12, 16, 12, 12, 12, 12, 10, 18, 14, 12, 12, 12])
 
     if progress.children:
         detail = book.create_sheet(_sheet_title(_("Theo đơn vị")))
-        detail.append([_("Mã"), _("Chỉ tiêu"), _("ĐVT"), *[child.name for child in progress.children]])
+        append_row(detail, [_("Mã"), _("Chỉ tiêu"), _("ĐVT"), *[child.name for child in progress.children]])
         for cell in detail[1]:
             cell.font = Font(bold=True)
         for row in progress.rows:
-            detail.append(
-                [row.indicator.code, row.indicator.name, row.indicator.measure, *[c.actual for c in row.children]]
+            append_row(
+                detail,
+                [row.indicator.code, row.indicator.name, row.indicator.measure, *[c.actual for c in row.children]],
             )
         _autosize(detail, [16, 50, 10, *[16] * len(progress.children)])
 
@@ -118,21 +123,22 @@ def report_workbook(content, content_hash=""):
     sheet = book.active
     sheet.title = _sheet_title(_("Phụ lục"))
     header = content["header"]
-    sheet.append([f"{header['issuing_body']} — {content['doc_type']} {header['number']}".strip()])
+    append_row(sheet, [f"{header['issuing_body']} — {content['doc_type']} {header['number']}".strip()])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([content["table"]["title"]])
+    append_row(sheet, [content["table"]["title"]])
     sheet["A2"].font = Font(bold=True)
-    sheet.append([header["place_date"]])
-    sheet.append([])
+    append_row(sheet, [header["place_date"]])
+    append_row(sheet, [])
     columns = [_("TT"), *content["table"]["columns"], _("Yêu cầu"), _("Đánh giá"), _("Mã chỉ tiêu")]
-    sheet.append(columns)
+    append_row(sheet, columns)
     thin = Side(style="thin")
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
     for position, row in enumerate(content["table"]["rows"], start=1):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 position,
                 row["name"],
@@ -145,26 +151,26 @@ def report_workbook(content, content_hash=""):
                 row["target_text"],
                 row["status_label"],
                 row["indicator"],
-            ]
+            ],
         )
         for cell in sheet[sheet.max_row]:
             cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
         sheet.cell(sheet.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.cell(sheet.max_row, 8).number_format = "0.0"
-    sheet.append([])
-    sheet.append([content_footer(content_hash)])
+    append_row(sheet, [])
+    append_row(sheet, [content_footer(content_hash)])
     _autosize(sheet, [5, 50, 9, 10, 12, 10, 10, 8, 14, 16, 16])
 
     conclusions = content["previous_conclusions"]
     if conclusions["rows"]:
         detail = book.create_sheet(_sheet_title(_("Thực hiện kết luận")))
-        detail.append([conclusions["title"]])
+        append_row(detail, [conclusions["title"]])
         detail["A1"].font = Font(bold=True)
-        detail.append(conclusions["columns"])
+        append_row(detail, conclusions["columns"])
         for cell in detail[2]:
             cell.font = Font(bold=True)
         for row in conclusions["rows"]:
-            detail.append([row["order"], row["text"], row["owner"], row["due_text"], row["status_label"]])
+            append_row(detail, [row["order"], row["text"], row["owner"], row["due_text"], row["status_label"]])
         _autosize(detail, [5, 70, 30, 12, 16])
 
     buffer = io.BytesIO()

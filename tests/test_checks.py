@@ -21,7 +21,7 @@ def test_warns_about_every_demo_account_with_the_demo_password(demo, settings):
     assert warnings_of(demo_passwords()) == [
         (
             "damha.W001",
-            "Tài khoản mẫu vẫn dùng mật khẩu mẫu công khai: admin, congan.damha, congan.quangtan, duyet, duyet.tinh, lanhdao, lanhdao.tinh, vanphong.",
+            "Tài khoản mẫu vẫn dùng mật khẩu mẫu công khai: admin, congan.damha, congan.quangtan, duyet, duyet.tinh, duyet2, lanhdao, lanhdao.tinh, vanphong.",
         )
     ]
 

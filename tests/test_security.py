@@ -42,6 +42,8 @@ def production_env(tmp_path, **overrides):
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "bcd.damha.example",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+            # An embedded install on purpose; damha.W002 is tested in tests/damha/test_hardening.py.
+            "DAMHA_SQLITE_PRODUCTION": "1",
         }
     )
     env.update(overrides)

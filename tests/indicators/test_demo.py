@@ -149,6 +149,7 @@ def test_demo_users_and_their_roles(demo):
     assert roles == {
         ("lanhdao", "view", "200"),
         ("duyet", "review", "200"),
+        ("duyet2", "review", "200"),
         ("vanphong", "office", "200"),
         ("congan.quangtan", "entry", "06913"),
         ("congan.damha", "entry", "06916"),
@@ -162,6 +163,7 @@ def test_demo_users_and_their_roles(demo):
         "admin",
         "lanhdao",
         "duyet",
+        "duyet2",
         "vanphong",
         "congan.quangtan",
         "congan.damha",

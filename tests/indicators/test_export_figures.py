@@ -63,3 +63,20 @@ def test_unknown_period_is_refused(demo, tmp_path):
     with pytest.raises(CommandError, match="Không có kỳ báo cáo “2099-H9”"):
         call_command("export_figures", "--period", "2099-H9", "--output", str(tmp_path / "x.csv"))
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_backup_keeps_a_formula_like_note_byte_for_byte(demo, tmp_path):
+    """The CSV backup is for import_figures, not for people: a note that looks like a formula
+    is written as typed (no quote prefix, which would change it on the way back), so the
+    round trip stays byte-identical (docs/security.md, finding 2)."""
+    note = '=HYPERLINK("http://evil.example/note","Bấm note")'
+    figure = Figure.objects.filter(submission__status=S.APPROVED).order_by("pk").first()
+    figure.note = note
+    figure.save()
+    first, _out, _err = _export(tmp_path, "truoc.csv")
+    assert '"=HYPERLINK(""http://evil.example/note"",""Bấm note"")"' in first.read_text(encoding="utf-8")
+    Submission.objects.all().delete()
+    call_command("import_figures", str(first), "--user", "admin", stdout=io.StringIO())
+    second, _out, _err = _export(tmp_path, "sau.csv")
+    assert second.read_bytes() == first.read_bytes()
+    assert Figure.objects.filter(note=note).count() == 1

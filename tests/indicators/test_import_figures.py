@@ -356,7 +356,10 @@ def test_one_lock_rule_for_the_form_and_the_import(world, tmp_path):
     world.h2.is_open = False
     world.h2.save()
     page = services.edit_blocker(user=world.officer_a, unit=world.a, period=world.h2)
-    assert page == "Kỳ 2024-H2 đã khóa nhập liệu. Muốn nhập hoặc sửa, đề nghị office, Công an huyện mở lại kỳ."
+    assert page == (
+        "Kỳ 2024-H2 đã khóa nhập liệu (quản trị viên khóa cho toàn hệ thống). "
+        "Muốn nhập hoặc sửa, đề nghị office, Công an huyện mở lại kỳ."
+    )
     assert _errors(world, tmp_path, f"{HEADER}\n06913,VU,2024-H2,5,\n", user="officer_a") == [f"Dòng 2: {page}"]
 
     world.h2.is_open = True

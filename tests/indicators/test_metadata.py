@@ -764,3 +764,21 @@ def test_export_query_count_does_not_grow_with_the_data(demo_metadata):
 
     assert len(data["units"]) == AdministrativeUnit.objects.count()
     assert len(demo_only) == len(more) == 11
+
+
+def test_a_refused_file_lists_200_problems_and_counts_the_rest(db, tmp_path):
+    """Issue 17, finding 10: error lists are capped in commands too."""
+    units = [
+        {"code": f"U{n}", "name": f"Đơn vị {n}", "level": "bogus", "kind": "xã", "parent": None}
+        | {"valid_from": None, "valid_to": None}
+        for n in range(300)
+    ]
+    path = tmp_path / "metadata.json"
+    path.write_text(json.dumps({"units": units}), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("import_metadata", str(path))
+    lines = str(refused.value).splitlines()
+    assert lines[0] == f"Tệp {path} bị từ chối, không ghi gì (300 lỗi):"
+    assert len(lines) == 1 + 200 + 1
+    assert lines[200].startswith('  - units[199] (code "U199")')
+    assert lines[-1] == "  … và 100 lỗi khác (chỉ liệt kê 200 lỗi đầu tiên)."

@@ -333,7 +333,8 @@ def test_blocker_closed_period_names_who_can_reopen(world):
     world.h2.is_open = False
     world.h2.save()
     assert _blocker(world) == (
-        "Kỳ 2024-H2 đã khóa nhập liệu. Muốn nhập hoặc sửa, đề nghị office, Công an huyện mở lại kỳ."
+        "Kỳ 2024-H2 đã khóa nhập liệu (quản trị viên khóa cho toàn hệ thống). "
+        "Muốn nhập hoặc sửa, đề nghị office, Công an huyện mở lại kỳ."
     )
 
 
@@ -417,10 +418,21 @@ def test_timeline_names_a_reopening(world):
 
 
 def test_update_period_only_by_review_or_office(world):
-    with pytest.raises(services.WorkflowError, match="Chỉ người duyệt hoặc văn phòng"):
-        services.update_period(user=world.officer_a, period=world.h2, is_open=False, deadline=None)
+    with pytest.raises(services.WorkflowError, match="Chỉ người duyệt hoặc văn phòng của Huyện Đầm Hà"):
+        services.update_period(user=world.officer_a, period=world.h2, is_open=False, deadline=None, unit=world.district)
+    with pytest.raises(services.WorkflowError, match="Chỉ quản trị viên được mở, khóa kỳ cho toàn hệ thống"):
+        services.update_period(user=world.office, period=world.h2, is_open=False, deadline=None)
+    setting = services.update_period(
+        user=world.office, period=world.h2, is_open=False, deadline=datetime.date(2024, 12, 31), unit=world.district
+    )
     world.h2.refresh_from_db()
-    assert world.h2.is_open is True
-    services.update_period(user=world.office, period=world.h2, is_open=False, deadline=datetime.date(2024, 12, 31))
+    assert world.h2.is_open is True  # the default for everyone is untouched
+    assert (setting.unit, setting.is_open, setting.deadline, setting.changed_by) == (
+        world.district,
+        False,
+        datetime.date(2024, 12, 31),
+        world.office,
+    )
+    services.update_period(user=world.admin, period=world.h2, is_open=False, deadline=None)
     world.h2.refresh_from_db()
-    assert (world.h2.is_open, world.h2.deadline) == (False, datetime.date(2024, 12, 31))
+    assert world.h2.is_open is False

@@ -129,9 +129,9 @@ def test_submit(client_for):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("VU", "-1", "Số liệu không được âm."),
-        ("VU", "2.5", "Nhập số nguyên từ 0 trở lên, không có phần lẻ."),
-        ("VU", "ba", "Nhập số nguyên từ 0 trở lên, không có phần lẻ."),
+        ("VU", "-1", "Giá trị -1 là số âm; số liệu không được âm."),
+        ("VU", "2.5", "Giá trị 2.5 có phần lẻ; chỉ tiêu đếm chỉ nhận số nguyên."),
+        ("VU", "ba", "Giá trị “ba” không phải là số."),
         ("QL", "2", "Chọn Có hoặc Không."),
     ],
 )
@@ -198,11 +198,11 @@ def test_closed_period_says_so_and_refuses_a_post(world, client_for):
     world.h2.save()
     client = client_for("officer_a")
     text = _text(client.get(_url()))
-    assert "Kỳ 2024-H2 đã khóa nhập liệu." in text
+    assert "Kỳ 2024-H2 đã khóa nhập liệu (quản trị viên khóa cho toàn hệ thống)." in text
     assert 'name="v_VU"' not in text
     response = _post(client, version=1, VU=5)
     assert response.status_code == 403
-    assert "Kỳ 2024-H2 đã khóa nhập liệu." in _text(response)
+    assert "Kỳ 2024-H2 đã khóa nhập liệu (quản trị viên khóa cho toàn hệ thống)." in _text(response)
     assert Figure.objects.get().value == 1
 
 

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -8,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators import services
-from indicators.models import Period, Submission, SubmissionStatus
+from indicators.models import Period, PeriodSetting, Submission, SubmissionStatus
 from tests import factories as f
 
 S = SubmissionStatus
@@ -293,15 +294,20 @@ def test_closing_a_period(client_for, who):
     allowed = PERIODS_EXPECTED[who] == 200
     assert response.status_code == (302 if allowed else PERIODS_EXPECTED[who])
     period = Period.objects.get(code="2024-H2")
-    assert period.is_open is (not allowed)
+    assert period.is_open is True  # review and office users close their own district, not everyone's
+    settings = list(PeriodSetting.objects.values_list("period__code", "unit__code", "is_open", "deadline"))
     if allowed:
-        assert str(period.deadline) == "2024-12-20"
+        assert settings == [("2024-H2", "200", False, datetime.date(2024, 12, 20))]
+    else:
+        assert settings == []
 
 
 def test_closing_stops_entry_with_the_message(client_for):
     client_for("office").post(reverse("indicators:periods"), {"period": "2024-H2", "2024-H2-is_open": ""})
     text = _text(client_for("officer_a").get(reverse("indicators:entry", args=["06913", "2024-H2"])))
-    assert "Kỳ 2024-H2 đã khóa nhập liệu." in text
+    assert re.search(
+        r"Kỳ 2024-H2 đã khóa nhập liệu \(office khóa cho Huyện Đầm Hà lúc \d\d:\d\d \d\d/\d\d/\d{4}\)\.", text
+    )
 
 
 def test_periods_page_refuses_a_bad_date(world, client_for):

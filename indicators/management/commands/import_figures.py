@@ -29,10 +29,12 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(_("Không đọc được tệp %(file)s: %(error)s") % {"file": path, "error": exc}) from None
         try:
-            result = figures_io.import_file(data, path.name, user)
+            result = figures_io.import_file(data, path.name, user, limits=figures_io.COMMAND_LIMITS)
         except figures_io.FiguresFileError as exc:
-            for error in exc.errors:
+            for error in exc.shown:
                 self.stderr.write(str(error))
+            if exc.hidden:
+                self.stderr.write(exc.more_text())
             raise CommandError(
                 _("Không nhập: tệp có %(count)d lỗi; chưa ghi số liệu nào.") % {"count": len(exc.errors)}
             ) from None

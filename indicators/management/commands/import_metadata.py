@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from indicators import figures_io
 from indicators.metadata import MetadataError, import_metadata, loads
 
 SECTION_NAMES = {
@@ -38,7 +39,10 @@ class Command(BaseCommand):
             lines = [
                 _("Tệp %(path)s bị từ chối, không ghi gì (%(count)d lỗi):") % {"path": file, "count": len(exc.errors)}
             ]
-            lines += [f"  - {error}" for error in exc.errors]
+            lines += [f"  - {error}" for error in exc.errors[: figures_io.ERRORS_SHOWN]]
+            hidden = len(exc.errors) - figures_io.ERRORS_SHOWN
+            if hidden > 0:
+                lines.append("  " + figures_io.more_errors_text(hidden, figures_io.ERRORS_SHOWN))
             raise CommandError("\n".join(lines)) from None
         self.stdout.write(self.style.SUCCESS(_("Đã nhập metadata từ %(path)s.") % {"path": file}))
         for section, name in SECTION_NAMES.items():

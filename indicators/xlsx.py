@@ -1,0 +1,22 @@
+"""Writing spreadsheets people open: every text stays text.
+
+openpyxl turns any string that starts with "=" into a formula, so a commune officer's note
+``=HYPERLINK("http://…","Bấm")`` became a live link in the template the district
+downloaded (issue 17, finding 2). Every sheet the app writes (the import template, the
+dashboard export, the report appendix) appends its rows through :func:`append_row`, which
+marks each string cell as a string after assignment: Excel and LibreOffice show the text
+as typed and never evaluate it.
+"""
+
+
+def append_row(sheet, values):
+    """``sheet.append(values)`` with every string stored as text, never as a formula.
+
+    Returns the row's cells.
+    """
+    sheet.append(values)
+    cells = sheet[sheet.max_row]
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+    return cells
