@@ -253,6 +253,9 @@ class Target(models.Model):
         Plan, verbose_name=_("văn bản giao"), null=True, blank=True, on_delete=models.PROTECT, related_name="targets"
     )
 
+    # Who set it, when and why (the reason asked on the targets grid): indicators/targets.py.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("chỉ tiêu được giao")
         verbose_name_plural = _("chỉ tiêu được giao")

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from committees import access
 from committees.models import AdministrativeUnit, Role
 
-from . import figures_io, services
+from . import figures_io, services, targets
 from .forms import EntryForm, ImportForm, PeriodForm, ReasonForm, VersionForm
 from .models import Figure, Indicator, IndicatorKind, Period, Submission, SubmissionStatus, period_code
 from .rollup import rate
@@ -214,6 +214,7 @@ def entry(request, unit_code, period_code):
         "last_year_code": codes[1],
         "conflict": conflict,
         "can_review": access.can_review(request.user, unit),
+        "own_targets": targets.own_targets(unit, period),
     }
     return render(request, "indicators/entry.html", context, status=status)
 
