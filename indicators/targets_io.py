@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .models import Comparison
-from .targets import CellInput, TargetError, save_grid, target_grid
+from .targets import CellInput, TargetError, check_cells, save_grid, target_grid
 
 C = Comparison
 SHEET = "chi_tieu"
@@ -172,15 +172,18 @@ def read_sheet(data):
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = book.worksheets[0]
         cells, too_big = {}, False
-        for row in sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS + 1):
-            for cell in row:
-                value = getattr(cell, "value", None)
+        # Every row is walked (the declared dimension may lie) but the unpacked size above
+        # bounds the work; values beyond the caps are not kept, only noticed.
+        for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            for column_number, value in enumerate(row, start=1):
                 if value is None or (isinstance(value, str) and value.strip() == ""):
                     continue
-                if cell.row > MAX_ROWS or cell.column > MAX_COLUMNS:
+                if row_number > MAX_ROWS or column_number > MAX_COLUMNS:
                     too_big = True
-                    continue
-                cells[(cell.row, cell.column)] = value
+                    break
+                cells[(row_number, column_number)] = value
+            if too_big:
+                break
         book.close()
     except TargetsFileError:
         raise
@@ -209,18 +212,19 @@ def parse(cells, grid):
     formula = sorted((row, column) for (row, column), value in cells.items() if str(value).startswith("="))
     errors += [_("%(cell)s: không nhận công thức; hãy ghi giá trị (số).") % {"cell": address(*key)} for key in formula]
     unit_code = str(cells.get((1, 2), "")).strip()
+    wrong_file = []
     if unit_code != grid.unit.code:
-        errors.append(
+        wrong_file.append(
             _("B1: tệp là chỉ tiêu của đơn vị “%(found)s”, không phải %(unit)s (%(code)s).")
             % {"found": unit_code, "unit": grid.unit.name, "code": grid.unit.code}
         )
     if str(cells.get((1, 4), "")).strip() != str(grid.period.year):
-        errors.append(
+        wrong_file.append(
             _("D1: tệp là chỉ tiêu năm “%(found)s”, không phải năm %(year)d.")
             % {"found": cells.get((1, 4), ""), "year": grid.period.year}
         )
-    if errors:
-        return {}, {}, errors
+    if wrong_file:
+        return {}, {}, wrong_file
     units = {each.code: each for each in grid.units}
     columns = {}  # column → unit code
     for (row, column), value in sorted(cells.items()):
@@ -294,15 +298,22 @@ def _order(line):
 
 
 def import_workbook(*, user, unit, period, plan, data, reason):
-    """Validate the whole file and write its targets only when every cell is right."""
+    """Validate the whole file and write its targets only when every cell is right.
+
+    Every problem is reported at once: the file's own (formulas, stray cells, unknown
+    codes) and each cell's (the same checks as the grid page, indicators.targets).
+    """
     grid = target_grid(unit=unit, period=period)
-    cells = read_sheet(data)
-    inputs, addresses, errors = parse(cells, grid)
-    if not errors:
-        try:
-            return save_grid(user=user, unit=unit, period=period, plan=plan, inputs=inputs, reason=reason)
-        except TargetError as exc:
-            if not exc.cells:
-                raise TargetsFileError([exc.message]) from None
-            errors = [f"{addresses.get(key, '?')}: {message}" for key, message in exc.cells.items()]
-    raise TargetsFileError(sorted(errors, key=_order))
+    inputs, addresses, errors = parse(read_sheet(data), grid)
+    _wanted, cell_errors = check_cells(grid, inputs)
+    errors += [f"{addresses.get(key, '?')}: {message}" for key, message in cell_errors.items()]
+    if errors:
+        raise TargetsFileError(sorted(errors, key=_order))
+    try:
+        return save_grid(user=user, unit=unit, period=period, plan=plan, inputs=inputs, reason=reason)
+    except TargetError as exc:
+        if not exc.cells:
+            raise TargetsFileError([exc.message]) from None
+        raise TargetsFileError(
+            sorted((f"{addresses.get(key, '?')}: {message}" for key, message in exc.cells.items()), key=_order)
+        ) from None
