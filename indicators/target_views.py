@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -121,7 +122,7 @@ def plan_scan(request, pk):
     if scan is None:
         raise Http404(_("Văn bản này chưa có bản scan."))
     response = HttpResponse(bytes(scan.content), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{scan.filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, scan.filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -252,6 +252,10 @@ def test_plan_with_scan_created_checked_and_served(demo):
     assert download["Content-Disposition"] == 'attachment; filename="kh30.pdf"'
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download.content == PDF
+    # A Vietnamese file name travels as RFC 6266's filename* (UTF-8), never a broken header.
+    post(PDF, name="kế hoạch 30.pdf", url=reverse("indicators:plan_edit", args=[plan.pk]))
+    download = client.get(reverse("indicators:plan_scan", args=[plan.pk]))
+    assert download["Content-Disposition"] == "attachment; filename*=utf-8''k%E1%BA%BF%20ho%E1%BA%A1ch%2030.pdf"
     # Too large: 10 MB and a byte.
     big = PDF[:-6] + b" " * (10 * 1024 * 1024) + b"%%EOF\n"
     response = post(big, url=reverse("indicators:plan_edit", args=[plan.pk]))

@@ -318,3 +318,22 @@ def test_own_targets_for_the_entry_page(demo):
         ("ANTT_MOHINH", "≥ 1 mô hình", "2024"),
         ("MT_TUDIEM", "≤ 0 điểm", "2024"),
     ]
+
+
+def test_target_clean_applies_the_grid_rule_in_the_admin(demo):
+    from django.core.exceptions import ValidationError
+
+    target = Target(
+        indicator=Indicator.objects.get(code="MT_QL_DAYDU"),
+        unit=AdministrativeUnit.objects.get(code="06916"),
+        period=Period.objects.get(code="2025"),
+        comparison=C.REDUCE_BY_PERCENT,
+        value=Decimal(1),
+    )
+    with pytest.raises(ValidationError) as refused:
+        target.clean()
+    assert refused.value.message_dict == {
+        "comparison": ["Chỉ tiêu loại “Có/Không” không đặt được theo cách “Giảm ít nhất % (so với cùng kỳ)”."]
+    }
+    target.comparison = C.AT_LEAST
+    target.clean()
