@@ -173,6 +173,10 @@ def test_copy_and_split_through_the_pages(plan_2025):
     history = client.get(reverse("indicators:target_history", args=["200", 2025])).content.decode()
     assert history.count("<tr>") == 1 + 27 + 9  # header, copies, shares
     assert "Sao chép chỉ tiêu năm 2024" in history and "Chia" in history
+    # 2024's rows were written by load_demo: no user, no reason — shown as "—".
+    response = client.get(reverse("indicators:target_history", args=["200", 2024]))
+    assert response.status_code == 200
+    assert response.content.decode().count("<tr>") == 1 + 27
 
 
 def test_grid_page_queries_do_not_grow_with_units_or_indicators(db):
