@@ -234,3 +234,15 @@ def test_office_sets_2025_targets_through_excel(login, demo_server, page, screen
     expect(page.locator("#row-MT_HOSO_CAI")).to_contain_text("≥ 12 hồ sơ")
     expect(page.locator("#row-MT_TUDIEM")).to_contain_text("≤ 0 điểm")
     screenshot("targets-11-dashboard-after-upload-1280")
+
+
+def test_commune_officer_reads_own_targets_on_the_entry_page(login, demo_server, page, screenshot):
+    login("congan.quangtan")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{demo_server.url}/entry/06913/2024-H2/")
+    targets = page.locator("#own-targets")
+    expect(targets.locator("summary")).to_have_text("Chỉ tiêu được giao cho Xã Quảng Tân (2)")
+    expect(targets).to_contain_text("≥ 1 mô hình")
+    expect(targets).to_contain_text("≤ 0 điểm")
+    assert targets.locator("input, select").count() == 0
+    screenshot("targets-12-entry-own-targets-375", full_page=False)
