@@ -60,6 +60,13 @@ PAGES = {
         ("/meetings/new/", 200),
         ("/meetings/{meeting}/", 200),
         ("/help/", 200),
+        ("/targets/", 200),
+        ("/targets/plans/new/", 200),
+        ("/targets/200/2024/", 200),
+        ("/targets/200/2024/split/MT_HOSO_CAI/", 200),
+        ("/targets/200/2025/split/MT_HOSO_CAI/", 200),  # no district target yet: says why
+        ("/targets/200/2024/upload/", 200),
+        ("/targets/200/2024/history/", 200),
     ],
     "lanhdao": [
         ("/", 200),
