@@ -7,10 +7,12 @@ kept in the database (models.PlanScan) and served only by a view that checks sco
 
 import hashlib
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import access
+from .errors import ServiceError
 from .models import Plan, PlanScan
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
@@ -20,10 +22,8 @@ SCAN_MAX_BYTES = 10 * 1024 * 1024
 _ACTIVE = (b"/JavaScript", b"/JS ", b"/JS(", b"/JS<", b"/Launch", b"/EmbeddedFile", b"/RichMedia", b"/XFA")
 
 
-class PlanError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class PlanError(ServiceError):
+    """A plan or scan that cannot be saved; ``message`` says why."""
 
 
 def check_pdf(data, filename):
@@ -62,7 +62,7 @@ def save_plan(*, user, plan=None, fields, scan=None, remove_scan=False):
     for name, value in fields.items():
         setattr(candidate, name, value)
     if not access.can_manage_plan(user, candidate):
-        raise PlanError(_("Bạn không quản lý văn bản của đơn vị này."))
+        raise PermissionDenied(_("Bạn không quản lý văn bản của đơn vị này."))
     if scan is not None:
         problem = check_pdf(*scan)
         if problem:
@@ -71,7 +71,7 @@ def save_plan(*, user, plan=None, fields, scan=None, remove_scan=False):
         if plan is not None:
             current = Plan.objects.select_related("unit__parent__parent").get(pk=plan.pk)
             if not access.can_manage_plan(user, current):
-                raise PlanError(_("Bạn không quản lý văn bản của đơn vị này."))
+                raise PermissionDenied(_("Bạn không quản lý văn bản của đơn vị này."))
         candidate._history_user = user
         candidate.save()
         if scan is not None:

@@ -29,6 +29,7 @@ import hashlib
 import re
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -300,8 +301,9 @@ class SaveResult:
 
 
 def _require(user, unit):
+    """Outside the user's scope: PermissionDenied, as for every service (docs/architecture.md)."""
     if not access.can_manage_targets(user, unit):
-        raise TargetError(
+        raise PermissionDenied(
             _("Đơn vị %(unit)s không thuộc phạm vi giao chỉ tiêu của tài khoản của bạn.") % {"unit": unit.name}
         )
 
@@ -319,7 +321,7 @@ def _plan(user, plan):
     if plan is None:
         raise TargetError(_("Chọn văn bản giao chỉ tiêu."))
     if not access.can_read_plan(user, plan):
-        raise TargetError(_("Văn bản này không thuộc phạm vi của tài khoản của bạn."))
+        raise PermissionDenied(_("Văn bản này không thuộc phạm vi của tài khoản của bạn."))
     return plan
 
 

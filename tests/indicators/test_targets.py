@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 
 from committees.models import AdministrativeUnit, Plan
 from indicators import targets
@@ -230,7 +231,7 @@ def test_save_grid_refuses_a_stale_page_a_missing_reason_or_plan_and_other_scope
     with pytest.raises(targets.TargetError, match="Chọn văn bản"):
         targets.save_grid(user=setup["office"], inputs=one, reason="x", **{**args, "plan": None})
     for name in ("lanhdao", "duyet", "congan.quangtan"):
-        with pytest.raises(targets.TargetError, match="không thuộc phạm vi giao chỉ tiêu"):
+        with pytest.raises(PermissionDenied, match="không thuộc phạm vi giao chỉ tiêu"):
             targets.save_grid(user=_user(name), inputs=one, reason="x", **args)
     assert _targets() == {("MT_BAT_XLHS", "200"): ("at_least", Decimal(6), "30/KH-BCĐ")}
 
