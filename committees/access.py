@@ -301,3 +301,74 @@ def reviewers_of(unit):
         .distinct()
         .order_by("username")
     )
+
+
+# --- Plans and targets (issue 14) ----------------------------------------------------------
+# The office of a unit sets the targets of the unit and its subtree and keeps its plans.
+TARGET_ROLES = (Role.OFFICE,)
+
+
+def can_manage_targets(user, unit):
+    """May set, copy, split and import the targets of ``unit`` (office role on it or above)."""
+    return has_role(user, unit, TARGET_ROLES)
+
+
+def require_targets_page(user):
+    """403 unless the user is office staff somewhere (or a superuser): /targets/ is theirs."""
+    if not holds_any(user, TARGET_ROLES):
+        raise PermissionDenied(_("Trang chỉ tiêu và văn bản giao chỉ tiêu dành cho văn phòng."))
+
+
+def _role_unit_ids(user, roles):
+    wanted = set(roles)
+    return [unit_id for unit_id, held in _roles(user).items() if held & wanted]
+
+
+def _ancestor_ids_of_roles(user, roles):
+    """Ids of the units above the user's role units (a district plan binds its communes)."""
+    ids = set()
+    for unit in unit_query().filter(pk__in=_role_unit_ids(user, roles)):
+        ids.update(lineage_ids(unit))
+    return ids
+
+
+def plans_q(user, roles=READ_ROLES):
+    """A filter for the plans a user may read: national ones (no unit), those of a unit in
+    the user's subtree, and those of a unit above the user's units (two queries at most)."""
+    if user.is_superuser:
+        return Q()
+    if not holds_any(user, roles):
+        return Q(pk__in=[])
+    return Q(unit__isnull=True) | subtree_q(user, roles) | Q(unit_id__in=_ancestor_ids_of_roles(user, roles))
+
+
+def can_read_plan(user, plan):
+    """May see the plan and download its scan (the same rule as :func:`plans_q`)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if plan.unit_id is None:
+        return holds_any(user, READ_ROLES)
+    return has_role(user, plan.unit) or plan.unit_id in _ancestor_ids_of_roles(user, READ_ROLES)
+
+
+def can_manage_plan(user, plan):
+    """May edit the plan and replace its scan: office of its unit; national plans: superusers."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return plan.unit_id is not None and has_role(user, plan.unit, TARGET_ROLES)
+
+
+def get_plan_for(user, queryset, pk, *, manage=False):
+    """Fetch a plan: 404 when unknown, 403 when the user may not read (or manage) it.
+
+    ``queryset`` must load the plan's unit with its parents (``unit__parent__parent``).
+    """
+    plan = get_object_or_404(queryset, pk=pk)
+    allowed = can_manage_plan(user, plan) if manage else can_read_plan(user, plan)
+    if not allowed:
+        raise PermissionDenied(_("Văn bản này không thuộc phạm vi của tài khoản của bạn."))
+    return plan

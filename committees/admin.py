@@ -52,7 +52,8 @@ class UnitSuccessionAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["number", "issued_on", "issuer", "title"]
+    list_display = ["number", "issued_on", "issuer", "title", "unit"]
+    list_select_related = ["unit"]
     search_fields = ["number", "title", "issuer"]
     date_hierarchy = "issued_on"
 

@@ -25,6 +25,12 @@ class UnitQuerySet(models.QuerySet):
             Q(valid_to__isnull=True) | Q(valid_to__gte=day)
         )
 
+    def valid_during(self, start, end):
+        """Units that exist on some day of [start, end] (a year's targets bind them)."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+        )
+
     def ordered(self):
         return self.order_by("level_rank", "code")
 
@@ -153,6 +159,19 @@ class Plan(models.Model):
     issued_on = models.DateField(_("ngày ban hành"))
     issuer = models.CharField(_("cơ quan ban hành"), max_length=200)
     title = models.CharField(_("trích yếu"), max_length=500)
+    # Whose plan it is: its office manages it and the targets citing it; users with a role
+    # on this unit, above or below it may read it and download its scan. Empty for
+    # national documents (laws, resolutions), which only superusers manage.
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị ban hành, quản lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("văn bản")
@@ -181,6 +200,36 @@ class Plan(models.Model):
             "number": self.number,
             "day": f"{day.day}/{day.month}/{day.year}",
         }
+
+
+class PlanScan(models.Model):
+    """The scan of a signed plan (PDF), kept in the database, never under a public URL.
+
+    In the database rather than on disk: every app server sees it (no shared volume),
+    backups include it, and it is served only by a view that checks the reader's scope.
+    """
+
+    plan = models.OneToOneField(Plan, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="scan")
+    filename = models.CharField(_("tên tệp"), max_length=200)
+    content = models.BinaryField(_("nội dung"))
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("bản scan văn bản")
+        verbose_name_plural = _("bản scan văn bản")
+
+    def __str__(self):
+        return self.filename
 
 
 class SteeringCommittee(models.Model):

@@ -32,7 +32,7 @@ class IndicatorAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
+class TargetAdmin(ValidAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["indicator", "unit", "period", "comparison", "value", "plan"]
     list_filter = ["period", "comparison"]
     search_fields = ["indicator__code", "indicator__name", "unit__code", "unit__name"]

@@ -7,7 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from committees import access
-from committees.models import AdministrativeUnit
+from committees.models import AdministrativeUnit, Plan
 
 from .models import IndicatorKind, Period
 from .numbers import FigureValueError, parse_figure
@@ -170,3 +170,64 @@ class LockExceptionForm(forms.Form):
         else:
             units = units.filter(access.subtree_q(user, access.REOPEN_ROLES, field=None))
         self.fields["unit"].queryset = units.order_by("level_rank", "code")
+
+
+# --- Plans and targets (issue 14) ----------------------------------------------------------
+
+
+class PlanForm(forms.ModelForm):
+    """A plan's particulars, its unit (whose office keeps it) and an optional scan."""
+
+    scan = forms.FileField(
+        label=_("Bản scan văn bản đã ký (PDF, tối đa 10 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )
+    remove_scan = forms.BooleanField(label=_("Xóa bản scan hiện có"), required=False)
+
+    class Meta:
+        model = Plan
+        fields = ["number", "issued_on", "issuer", "title", "unit"]
+        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = access.unit_query().filter(access.subtree_q(user, access.TARGET_ROLES, field=None)).ordered()
+        self.fields["unit"].queryset = units
+        self.fields["unit"].required = not user.is_superuser
+        self.fields["unit"].label_from_instance = lambda unit: f"{unit.name} ({unit.code})"
+        if not user.is_superuser:
+            self.fields["unit"].empty_label = None
+        self.fields["unit"].help_text = _("Văn phòng của đơn vị này quản lý văn bản và các chỉ tiêu văn bản giao.")
+
+    def scan_upload(self):
+        upload = self.cleaned_data.get("scan")
+        return (upload.read(), upload.name) if upload else None
+
+
+class TargetReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do thay đổi"),
+        max_length=100,
+        help_text=_("Ví dụ: Giao chỉ tiêu năm 2025 theo Kế hoạch số 30/KH-BCĐ."),
+        error_messages={
+            "required": _("Cần ghi lý do thay đổi."),
+            "max_length": _("Lý do dài quá %(limit_value)d ký tự."),
+        },
+    )
+
+
+class TargetUploadForm(TargetReasonForm):
+    file = forms.FileField(
+        label=_("Tệp chỉ tiêu (.xlsx)"),
+        error_messages={"required": _("Chọn tệp cần nhập."), "empty": _("Tệp trống.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Chỉ nhận tệp Excel .xlsx tải về từ trang chỉ tiêu."))
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp lớn quá 5 MB."))
+        return upload

@@ -355,6 +355,9 @@ class Target(models.Model):
         Plan, verbose_name=_("văn bản giao"), null=True, blank=True, on_delete=models.PROTECT, related_name="targets"
     )
 
+    # Who set it, when and why (the reason asked on the targets grid): indicators/targets.py.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("chỉ tiêu được giao")
         verbose_name_plural = _("chỉ tiêu được giao")
@@ -373,6 +376,17 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} · {self.unit.code} · {self.period.code}: {self.get_comparison_display()} {self.value:g}"
+
+    def clean(self):
+        """The grid's rule (indicators/targets.check_target) for the admin's form too."""
+        if not (self.indicator_id and self.unit_id and self.comparison and self.value is not None):
+            return
+        from .targets import check_target, comparisons_for  # targets imports this module
+
+        problem = check_target(self.indicator, self.unit, self.comparison, self.value)
+        if problem:
+            field = "comparison" if self.comparison not in comparisons_for(self.indicator) else "value"
+            raise ValidationError({field: problem})
 
 
 class SubmissionStatus(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import target_views, views
 
 app_name = "indicators"
 urlpatterns = [
@@ -14,4 +14,15 @@ urlpatterns = [
     path("import/", views.import_figures, name="import"),
     path("import/template/<str:unit_code>/<str:period_code>.xlsx", views.import_template, name="import_template"),
     path("periods/", views.periods, name="periods"),
+    # Plans and targets (issue 14): office users and superusers.
+    path("targets/", target_views.index, name="targets"),
+    path("targets/plans/new/", target_views.plan_create, name="plan_create"),
+    path("targets/plans/<int:pk>/", target_views.plan_edit, name="plan_edit"),
+    path("targets/plans/<int:pk>/scan.pdf", target_views.plan_scan, name="plan_scan"),
+    path("targets/<str:unit_code>/<int:year>/", target_views.grid, name="target_grid"),
+    path("targets/<str:unit_code>/<int:year>/copy/", target_views.copy, name="target_copy"),
+    path("targets/<str:unit_code>/<int:year>/split/<str:indicator_code>/", target_views.split, name="target_split"),
+    path("targets/<str:unit_code>/<int:year>.xlsx", target_views.grid_xlsx, name="target_xlsx"),
+    path("targets/<str:unit_code>/<int:year>/upload/", target_views.upload, name="target_upload"),
+    path("targets/<str:unit_code>/<int:year>/history/", target_views.history, name="target_history"),
 ]

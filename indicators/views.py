@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from committees import access
 from committees.models import Role
 
-from . import figures_io, selectors, services
+from . import figures_io, selectors, services, targets
 from .forms import EntryForm, ImportForm, LockExceptionForm, PeriodForm, ReasonForm, VersionForm
 from .models import LockException, Period, PeriodSetting, Submission, SubmissionStatus
 
@@ -99,6 +99,7 @@ def entry(request, unit_code, period_code):
         "last_year_code": report.last_year_code,
         "conflict": conflict,
         "can_review": access.can_review(request.user, unit),
+        "own_targets": targets.own_targets(unit, period),
     }
     return render(request, "indicators/entry.html", context, status=status)
 

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from committees.models import Conclusion, Meeting
+from committees.models import Conclusion, Meeting, Plan
 from indicators.models import Figure, Submission
 from reports.models import ReportDocument
 from tests.cast import DEMO_CAST
@@ -50,7 +50,7 @@ REPORT_READERS = ("reviewer", "leader", "office")
 OFFICE = ("office",)
 
 # name → (kwargs key, GET expectations, POST expectations or None when POST is not sent)
-# kwargs keys: "unit" (UNIT), "report", "meeting", "conclusion", "none".
+# kwargs keys: "unit" (UNIT), "report", "meeting", "conclusion", "plan", "grid", "split", "none".
 EXPECTED = {
     "home": ("none", _all(OK_ANY), None),
     "healthz": ("none", _all(200, anonymous=200), None),
@@ -93,6 +93,18 @@ EXPECTED = {
     "indicators:import": ("none", _only(MANAGERS), _only(MANAGERS, ok=400)),
     "indicators:import_template": ("unit", _only(("officer_b", "reviewer", "office")), None),
     "indicators:periods": ("none", _only(MANAGERS), _only(MANAGERS, ok=404)),
+    # Plans and targets (issue 14): office staff. The scan of district 200's plan is for
+    # everyone whose units lie in or above the district; the demo plan has none: 404.
+    "indicators:targets": ("none", _only(OFFICE), None),
+    "indicators:plan_create": ("none", _only(OFFICE), _only(OFFICE, ok=400)),
+    "indicators:plan_edit": ("plan", _only(OFFICE), _only(OFFICE, ok=400)),
+    "indicators:plan_scan": ("plan", _all(404), None),
+    "indicators:target_grid": ("grid", _only(OFFICE), _only(OFFICE, ok=400)),  # no reason given
+    "indicators:target_copy": ("grid", POST_ONLY, _only(OFFICE, ok=302)),
+    "indicators:target_split": ("split", _only(OFFICE), _only(OFFICE, ok=400)),
+    "indicators:target_xlsx": ("grid", _only(OFFICE), None),
+    "indicators:target_upload": ("grid", _only(OFFICE), _only(OFFICE, ok=400)),
+    "indicators:target_history": ("grid", _only(OFFICE), None),
     "reports:dashboard": ("unit", _only(READERS), None),
     "reports:dashboard_xlsx": ("unit", _only(READERS), None),
     "reports:period_switch": ("switch", _only(READERS, ok=302), None),
@@ -198,6 +210,9 @@ def _kwargs(key):
         "person_role": ({"pk": person.pk, "role_pk": role.pk if role else 0}, ""),
         "ended_unit": ({"unit_code": "06913"}, ""),
         "reset": ({"uidb64": "MQ", "token": "set-password"}, ""),
+        "plan": ({"pk": Plan.objects.get(number="111/KH-UBND").pk}, ""),
+        "grid": ({"unit_code": "200", "year": 2025}, ""),
+        "split": ({"unit_code": "200", "year": 2025, "indicator_code": "MT_HOSO_CAI"}, ""),
     }[key]
 
 

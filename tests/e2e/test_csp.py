@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 PAGES = {
     "lanhdao": ["/dashboard/200/2024-H1/", "/dashboard/06913/2024-H1/"],
+    "vanphong": ["/targets/", "/targets/200/2024/", "/targets/200/2024/split/MT_HOSO_CAI/"],
     "admin": [
         "/admin/",
         "/admin/committees/administrativeunit/",

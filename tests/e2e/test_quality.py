@@ -65,6 +65,13 @@ PAGES = {
         ("/people/new/", 200),
         ("/people/{person}/", 200),
         ("/accounts/password_change/", 200),
+        ("/targets/", 200),
+        ("/targets/plans/new/", 200),
+        ("/targets/200/2024/", 200),
+        ("/targets/200/2024/split/MT_HOSO_CAI/", 200),
+        ("/targets/200/2025/split/MT_HOSO_CAI/", 200),  # no district target yet: says why
+        ("/targets/200/2024/upload/", 200),
+        ("/targets/200/2024/history/", 200),
     ],
     "lanhdao.tinh": [("/dashboard/22/2025-H2/", 200)],
     "duyet.tinh": [("/review/22/2025-H2/", 200)],

@@ -51,9 +51,11 @@ def empty_database():
     UnitRole.objects.all().delete()
     UnitRole.history.all().delete()
     UnitSuccession.objects.all().delete()
+    Plan.objects.all().delete()  # before the units: a plan names the unit that keeps it
+    for model in (Target, Plan):
+        model.history.all().delete()
     for level in (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE):
         AdministrativeUnit.objects.filter(level=level).delete()
-    Plan.objects.all().delete()
     get_user_model().objects.all().delete()
     left = {label: count for label, count in table_counts().items() if count and label.split(".")[0] != "contenttypes"}
     left.pop("auth.Permission", None)
@@ -338,6 +340,7 @@ def test_import_writes_every_section(demo_metadata):
         "committees.AdministrativeUnit": 1,
         "committees.UnitSuccession": 1,
         "committees.Plan": 1,
+        "committees.HistoricalPlan": 1,  # plans keep their history (issue 14)
         "committees.SteeringCommittee": 1,
         "committees.Member": 2,
         "indicators.Period": 1,
