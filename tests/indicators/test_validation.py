@@ -371,14 +371,14 @@ def test_the_submission_page_shows_previous_and_last_year_values_with_flags(clie
     assert "Kỳ trước (2024-H1)" in text and "Cùng kỳ năm trước (2023-H2)" in text
     row = re.search(r'<tr data-indicator="VU">(.*?)</tr>', text).group(1)
     cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
-    # value 6, previous half 2, same half last year 1, the note; the flag under the name.
+    # value 6, previous half 2, same half last year 1, the note; the flag on the row below.
     assert cells[1:] == ["6", "2", "1", "Nhóm trộm cắp 4 vụ"]
-    assert (
-        "◆ Bất thường Số vụ phạm tội: 6 nằm ngoài khoảng thường gặp của đơn vị (0–4, theo các kỳ trước: 1, 2)"
-        in cells[0]
+    flags = re.search(r'<tr class="flag-row" data-flags-for="VU">(.*?)</tr>', text).group(1)
+    assert re.sub(r"<[^>]+>", "", flags).strip() == (
+        "◆ Bất thường Số vụ phạm tội: 6 nằm ngoài khoảng thường gặp của đơn vị (0–4, theo các kỳ trước: 1, 2); "
+        "cần ghi chú giải thích."
     )
-    lamro = re.search(r'<tr data-indicator="LAMRO">(.*?)</tr>', text).group(1)
-    assert "figure-flag" not in lamro  # 1 ≤ 6 and no history: nothing to flag
+    assert 'data-flags-for="LAMRO"' not in text  # 1 ≤ 6 and no history: nothing to flag
 
 
 def test_the_review_page_lists_flags_for_follow_up(client_for, world, flagged):
