@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from indicators import views as indicators_views
+
 from . import views
 
 admin.site.site_header = _("Quản trị — Theo dõi chỉ tiêu Ban Chỉ đạo")
@@ -13,9 +15,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # At the root, so that the service worker's scope and the app's cover every page.
+    path("sw.js", indicators_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", indicators_views.manifest, name="manifest"),
     path("help/", views.help_page, name="help"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", views.LogoutClearingSiteData.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("committees.urls")),

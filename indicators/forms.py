@@ -154,3 +154,13 @@ class PeriodForm(forms.ModelForm):
         fields = ["is_open", "deadline"]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         labels = {"is_open": _("Đang mở nhập liệu"), "deadline": _("Hạn nhập số liệu")}
+
+
+class AttachmentForm(forms.Form):
+    """One file for a submission; its type and size are judged by services.attach_file."""
+
+    file = forms.FileField(
+        label=_("Báo cáo giấy đã ký hoặc ảnh chụp (PDF, JPEG, PNG)"),
+        error_messages={"required": _("Chọn tệp cần đính kèm."), "empty": _("Tệp trống.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+    )
