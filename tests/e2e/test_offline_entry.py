@@ -1,0 +1,241 @@
+"""Entry that never loses a figure (issue 15), in real Chromium on a 375 px phone: an
+expired session, a save made offline and sent when the network returns, the same with a
+conflicting change meanwhile, logout leaving nothing readable offline, the installability
+check, and the CDN fallback. Each test checks what the officer sees and what the server
+stored."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from committees.models import AdministrativeUnit
+from indicators import services
+from indicators.models import Figure, Period, Submission, SubmissionStatus
+from tests.e2e.conftest import ARTIFACTS, DEMO_PASSWORD
+
+PHONE = {"width": 375, "height": 812}
+ENTRY = "/entry/06913/2024-H2/"
+EXPIRED = "Phiên làm việc đã hết hạn, vui lòng đăng nhập lại — số liệu bạn đã nhập vẫn được giữ"
+
+# Resolves when the service worker has kept the open entry page for offline use.
+KEPT = """() => navigator.serviceWorker && navigator.serviceWorker.controller &&
+  caches.keys().then(keys => Promise.all(keys.filter(k => k.startsWith('damha-pages-'))
+    .map(k => caches.open(k).then(c => c.keys()))))
+  .then(lists => lists.flat().some(r => new URL(r.url).pathname === location.pathname))"""
+STORED_KEYS = "() => Object.keys(localStorage).filter(k => k.startsWith('damha:'))"
+
+
+def _figures():
+    """What the server holds for Quảng Tân 2024-H2: {indicator code: value}."""
+    return dict(
+        Figure.objects.filter(submission__unit__code="06913", submission__period__code="2024-H2").values_list(
+            "indicator__code", "value"
+        )
+    )
+
+
+def _submission():
+    return Submission.objects.filter(unit__code="06913", period__code="2024-H2").first()
+
+
+def _shot(screenshot, name):
+    return screenshot(name, full_page=False)
+
+
+@pytest.fixture
+def phone(page):
+    page.set_viewport_size(PHONE)
+    # Leaving a page with typed values asks first (beforeunload): the officer says yes.
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
+
+
+def _open_offline_ready(page, login, demo_server):
+    login("congan.quangtan")
+    expect(page).to_have_url(demo_server.url + ENTRY)
+    page.wait_for_function(KEPT, timeout=20_000)
+
+
+def test_typed_figure_survives_an_expired_session(phone, login, demo_server, screenshot):
+    page = phone
+    login("congan.quangtan")
+    expect(page).to_have_url(demo_server.url + ENTRY)
+    assert _submission() is None
+    page.fill("input[name=v_TTXH_VU]", "5")
+
+    # 30 idle minutes later the session has ended: its cookie is gone.
+    page.context.clear_cookies(name="sessionid")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu nháp").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/entry/06913/2024-H2/$"))
+    expect(page.locator(".messages")).to_contain_text(EXPIRED)
+    _shot(screenshot, "offline-1-session-expired-375")
+    assert _submission() is None  # nothing was saved, and nothing is lost either
+
+    page.fill("input[name=username]", "congan.quangtan")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(demo_server.url + ENTRY)
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("5")
+    expect(page.locator("#restore-notice")).to_contain_text("Đã khôi phục 1 số liệu chưa lưu")
+    _shot(screenshot, "offline-2-restored-after-login-375")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.locator(".alert-success")).to_have_text("Đã lưu nháp. Báo cáo chưa được gửi.")
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("5")
+    expect(page.locator("#restore-notice")).to_be_hidden()
+    assert _figures() == {"TTXH_VU": 5}
+    assert (_submission().status, _submission().version) == (SubmissionStatus.DRAFT, 1)
+    assert page.evaluate(STORED_KEYS) == []  # the server has it: nothing kept on the phone
+
+
+def test_draft_saved_offline_reaches_the_server_when_the_network_returns(phone, login, demo_server, screenshot):
+    page = phone
+    _open_offline_ready(page, login, demo_server)
+    expect(page.locator("#connection-badge")).to_have_text("Trực tuyến")
+
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("h1")).to_have_text("Nhập số liệu: Xã Quảng Tân")
+    expect(page.locator("#offline-copy")).to_contain_text("Đang xem bản lưu trên máy (không có mạng)")
+    expect(page.locator("#connection-badge")).to_have_text("Ngoại tuyến — số liệu được giữ trên máy này")
+    page.fill("input[name=v_TTXH_VU]", "4")
+    page.fill("input[name=v_MT_NGHIEN_QL]", "6")
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.locator("#pending-badge")).to_have_text("Chờ gửi")
+    expect(page.locator("#connection")).to_contain_text("“Lưu nháp” đang chờ gửi, sẽ tự gửi khi có mạng.")
+    _shot(screenshot, "offline-3-queued-375")
+    assert _submission() is None  # still on the phone only
+
+    page.context.set_offline(False)  # the network returns; nobody touches the phone
+    expect(page.locator(".alert-success")).to_have_text("Đã lưu nháp. Báo cáo chưa được gửi.", timeout=20_000)
+    expect(page.locator("#connection-badge")).to_have_text("Trực tuyến")
+    expect(page.locator("#pending-badge")).to_have_count(0)
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("4")
+    _shot(screenshot, "offline-4-sent-375")
+    assert _figures() == {"TTXH_VU": 4, "MT_NGHIEN_QL": 6}
+    assert _submission().status == SubmissionStatus.DRAFT
+    assert page.evaluate(STORED_KEYS) == []
+
+
+def test_offline_save_conflicting_with_another_session_overwrites_nothing(phone, login, demo_server, screenshot):
+    page = phone
+    _open_offline_ready(page, login, demo_server)
+    page.context.set_offline(True)
+    page.reload()
+    page.fill("input[name=v_TTXH_VU]", "4")
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.locator("#pending-badge")).to_have_text("Chờ gửi")
+
+    # Meanwhile the same commune's report is saved from another device.
+    officer = get_user_model().objects.get(username="congan.quangtan")
+    services.save_figures(
+        user=officer,
+        unit=AdministrativeUnit.objects.get(code="06913"),
+        period=Period.objects.get(code="2024-H2"),
+        values={"TTXH_VU": (9, "Nhập trên máy tính ở trụ sở")},
+        version=0,
+    )
+
+    page.context.set_offline(False)
+    conflict = page.locator("#conflict")
+    expect(conflict).to_contain_text("trong khi bạn đang nhập, nên chưa lưu gì", timeout=20_000)
+    expect(conflict).to_contain_text("Số vụ phạm tội về trật tự xã hội: bạn thấy —, hiện tại 9")
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("4")  # the officer's figure is still there
+    expect(page.locator("#pending-badge")).to_have_count(0)
+    _shot(screenshot, "offline-5-conflict-375")
+    assert _figures() == {"TTXH_VU": 9}  # nothing overwritten
+    assert _submission().version == 1
+
+
+def test_after_logout_nothing_of_the_user_is_readable_offline(phone, login, demo_server, screenshot):
+    page = phone
+    _open_offline_ready(page, login, demo_server)
+    page.fill("input[name=v_TTXH_VU]", "5")
+    assert len(page.evaluate(STORED_KEYS)) == 1
+
+    page.get_by_role("button", name="Mở menu").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng xuất").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    assert page.evaluate(STORED_KEYS) == []
+    # Only public files (Bootstrap, the site's CSS and JS, kept again by the login page) may
+    # be cached: no page, no record of who was signed in.
+    assert [key for key in page.evaluate("() => caches.keys()") if not key.startswith("damha-static-")] == []
+
+    page.context.set_offline(True)
+    try:
+        page.goto(demo_server.url + ENTRY)
+    except Exception as error:  # noqa: BLE001 - no copy kept: the browser's own offline error
+        assert "ERR_INTERNET_DISCONNECTED" in str(error) or "ERR_FAILED" in str(error)
+    text = page.evaluate("() => document.body ? document.body.innerText : ''")
+    assert "Quảng Tân" not in text
+    assert page.locator("input[name=v_TTXH_VU]").count() == 0
+    _shot(screenshot, "offline-6-after-logout-375")
+    assert _figures() == {}  # typed, never saved, and gone from the phone with the logout
+
+
+def test_app_is_installable_and_its_start_url_opens_offline(
+    browser_type, browser_type_launch_args, demo_server, tmp_path
+):
+    # Chromium never offers to install from an incognito profile, and Playwright's
+    # contexts are incognito ("in-incognito"): check in a real, persistent profile.
+    context = browser_type.launch_persistent_context(
+        str(tmp_path / "profile"), **browser_type_launch_args, viewport=PHONE
+    )
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        page.goto(demo_server.url + "/accounts/login/")
+        page.fill("input[name=username]", "congan.quangtan")
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Đăng nhập").click()
+        expect(page).to_have_url(demo_server.url + ENTRY)
+        page.wait_for_function(KEPT, timeout=20_000)
+
+        cdp = context.new_cdp_session(page)
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest["url"] == demo_server.url + "/manifest.webmanifest"
+        assert manifest["errors"] == []
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        assert errors == [], errors
+        assert page.evaluate("() => navigator.serviceWorker.getRegistration().then(r => r.active.scriptURL)") == (
+            demo_server.url + "/sw.js"
+        )
+
+        # The start URL ("/") with no network: the "no network" page, listing the entry
+        # page kept on this phone, which opens.
+        context.set_offline(True)
+        response = page.goto(demo_server.url + "/")
+        assert response.status == 200
+        expect(page.locator("#offline-title")).to_have_text("Không có mạng")
+        link = page.locator("#offline-pages a")
+        expect(link).to_have_text("Nhập số liệu · 06913 · kỳ 2024-H2")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "offline-7-start-url-offline-375.png"))
+        with page.expect_navigation():
+            link.click()
+        expect(page.locator("h1")).to_have_text("Nhập số liệu: Xã Quảng Tân")
+        expect(page.locator("input[name=v_TTXH_VU]")).to_be_editable()
+    finally:
+        context.close()
+
+
+def test_cdn_unreachable_page_is_styled_with_the_local_copies(page, demo_server, settings, screenshot):
+    settings.DAMHA_ASSETS = "cdn"
+    page.set_viewport_size(PHONE)
+    blocked = []
+    page.route("https://cdn.jsdelivr.net/**", lambda route: (blocked.append(route.request.url), route.abort()))
+    page.goto(demo_server.url + "/accounts/login/")
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => typeof window.bootstrap !== 'undefined'")
+    assert len(blocked) == 2  # Bootstrap's CSS and JS were asked of the CDN first
+    # Bootstrap's CSS is in force: the primary button is Bootstrap blue, full width.
+    color = page.evaluate("getComputedStyle(document.querySelector('button.btn-primary')).backgroundColor")
+    assert color == "rgb(13, 110, 253)"
+    assert page.locator("link[href^='/static/vendor/bootstrap/dist/css/']").count() == 1
+    _shot(screenshot, "offline-8-cdn-fallback-375")
