@@ -33,6 +33,9 @@
     }
     keys.forEach(function (key) { window.localStorage.removeItem(key); });
     window.sessionStorage.clear();
+    if (window.indexedDB) {
+      window.indexedDB.deleteDatabase("damha-uploads"); // attachments chosen offline
+    }
   }
 
   function clearCaches() {
@@ -40,7 +43,11 @@
       return Promise.resolve();
     }
     return window.caches.keys().then(function (keys) {
-      return Promise.all(keys.filter(function (key) { return key.indexOf("damha-") === 0; }).map(function (key) {
+      // Pages and who was signed in go; the public files (Bootstrap, the site's CSS and
+      // JS, the "no network" page, rendered for nobody) may stay.
+      return Promise.all(keys.filter(function (key) {
+        return key.indexOf("damha-pages-") === 0 || key.indexOf("damha-meta-") === 0;
+      }).map(function (key) {
         return window.caches.delete(key);
       }));
     });

@@ -252,6 +252,112 @@
     });
   }
 
+  // --- Attachments chosen offline: kept in IndexedDB (files do not fit localStorage) -------
+  var uploadForm = document.getElementById("attachment-form");
+  var DB_NAME = "damha-uploads";
+  function database() {
+    return new Promise(function (resolve, reject) {
+      if (!window.indexedDB) {
+        reject(new Error("no IndexedDB"));
+        return;
+      }
+      var opening = window.indexedDB.open(DB_NAME, 1);
+      opening.onupgradeneeded = function () {
+        opening.result.createObjectStore("uploads", { keyPath: "id", autoIncrement: true });
+      };
+      opening.onsuccess = function () { resolve(opening.result); };
+      opening.onerror = function () { reject(opening.error); };
+    });
+  }
+  function uploads(mode, work) {
+    return database().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var transaction = db.transaction("uploads", mode);
+        var result = work(transaction.objectStore("uploads"));
+        transaction.oncomplete = function () { db.close(); resolve(result && result.result); };
+        transaction.onerror = function () { db.close(); reject(transaction.error); };
+      });
+    });
+  }
+  function queuedUploads() {
+    return uploads("readonly", function (store) { return store.getAll(); }).then(function (all) {
+      return (all || []).filter(function (item) { return item.key === key; });
+    });
+  }
+  function showUpload(item, text, className) {
+    var list = document.getElementById("attachment-list");
+    if (!list) {
+      return;
+    }
+    var row = document.getElementById("upload-" + item.id);
+    if (!row) {
+      row = document.createElement("li");
+      row.id = "upload-" + item.id;
+      row.className = "list-group-item queued-upload";
+      list.appendChild(row);
+    }
+    row.textContent = item.name + " — ";
+    var badge = document.createElement("span");
+    badge.className = "badge " + (className || "text-bg-warning");
+    badge.textContent = text;
+    row.appendChild(badge);
+    var empty = document.getElementById("attachments-empty");
+    if (empty) {
+      empty.hidden = true;
+    }
+  }
+  var uploading = false;
+  function sendUploads() {
+    if (!uploadForm || uploading || !navigator.onLine) {
+      return Promise.resolve();
+    }
+    uploading = true;
+    return queuedUploads().then(function (items) {
+      return items.reduce(function (chain, item) {
+        return chain.then(function () {
+          var body = new FormData();
+          body.append("file", new File([item.blob], item.name, { type: item.type }));
+          csrfFromCookie();
+          return window.fetch(uploadForm.action, {
+            method: "POST",
+            body: body,
+            credentials: "same-origin",
+            headers: { "X-CSRFToken": form.elements.csrfmiddlewaretoken.value, Accept: "application/json" }
+          }).then(function (response) {
+            if (response.status === 401) {
+              show("session-expired", true);
+              throw new Error("session ended");
+            }
+            return response.json().then(function (answer) {
+              // Sent, or refused by the server (type, size, rights): either way no longer queued.
+              showUpload(item, answer.message, answer.ok ? "text-bg-success" : "text-bg-danger");
+              return uploads("readwrite", function (store) { return store.delete(item.id); });
+            });
+          });
+        });
+      }, Promise.resolve());
+    }).catch(function () { return null; }).then(function () { uploading = false; });
+  }
+  if (uploadForm) {
+    queuedUploads().then(function (items) {
+      items.forEach(function (item) { showUpload(item, data.textFileQueued); });
+    }).catch(function () { return null; });
+    uploadForm.addEventListener("submit", function (event) {
+      var input = uploadForm.querySelector("input[type=file]");
+      if (navigator.onLine || !input || !input.files.length) {
+        return;
+      }
+      event.preventDefault();
+      var file = input.files[0];
+      uploads("readwrite", function (store) {
+        return store.add({ key: key, name: file.name, type: file.type, blob: file, at: Date.now() });
+      }).then(function (id) {
+        showUpload({ id: id, name: file.name }, data.textFileQueued);
+        input.value = "";
+      }).catch(function () { return null; });
+    });
+  }
+
   // --- What the page opened with ------------------------------------------------------------
   if (data.answeredPost === "1") {
     // The server answered a save: refused (a value, a rule, a conflict) or from a stale
@@ -347,15 +453,24 @@
     remember();
   });
 
+  // Queued figures first (a file sent first would create the report and make the
+  // figures' version stale); files go from the page the save lands on.
+  function sendQueued() {
+    if (record && record.pending) {
+      send();
+    } else {
+      sendUploads();
+    }
+  }
   window.addEventListener("online", function () {
     status();
-    send();
+    sendQueued();
   });
   window.addEventListener("offline", status);
   // "online" can be missed (a phone asleep); look again now and then.
   window.setInterval(function () {
     status();
-    send();
+    sendQueued();
   }, 5000);
 
   window.addEventListener("beforeunload", function (event) {
@@ -367,7 +482,7 @@
   });
   document.addEventListener("damha:logout", function () { leaving = true; });
 
-  if (record && record.pending && navigator.onLine && !offlineCopy) {
-    send();
+  if (navigator.onLine && !offlineCopy) {
+    sendQueued();
   }
 })();

@@ -105,9 +105,8 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "logout") {
-    event.waitUntil(
-      caches.keys().then((keys) => Promise.all(keys.filter((key) => key.startsWith("damha-")).map((key) => caches.delete(key))))
-    );
+    const personal = (key) => key.startsWith("damha-pages-") || key.startsWith("damha-meta-");
+    event.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter(personal).map((key) => caches.delete(key)))));
   } else if (data.type === "user") {
     event.waitUntil(setCurrentUser(String(data.id || "")));
   } else if (data.type === "keep" && data.url) {

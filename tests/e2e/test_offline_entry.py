@@ -12,11 +12,12 @@ from playwright.sync_api import expect
 
 from committees.models import AdministrativeUnit
 from indicators import services
-from indicators.models import Figure, Period, Submission, SubmissionStatus
+from indicators.models import Attachment, Figure, Period, Submission, SubmissionStatus
 from tests.e2e.conftest import ARTIFACTS, DEMO_PASSWORD
 
 PHONE = {"width": 375, "height": 812}
 ENTRY = "/entry/06913/2024-H2/"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 EXPIRED = "Phiên làm việc đã hết hạn, vui lòng đăng nhập lại — số liệu bạn đã nhập vẫn được giữ"
 
 # Resolves when the service worker has kept the open entry page for offline use.
@@ -40,7 +41,9 @@ def _submission():
     return Submission.objects.filter(unit__code="06913", period__code="2024-H2").first()
 
 
-def _shot(screenshot, name):
+def _shot(screenshot, name, page=None):
+    if page is not None:
+        page.evaluate("window.scrollTo(0, 0)")
     return screenshot(name, full_page=False)
 
 
@@ -108,7 +111,12 @@ def test_draft_saved_offline_reaches_the_server_when_the_network_returns(phone, 
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.locator("#pending-badge")).to_have_text("Chờ gửi")
     expect(page.locator("#connection")).to_contain_text("“Lưu nháp” đang chờ gửi, sẽ tự gửi khi có mạng.")
-    _shot(screenshot, "offline-3-queued-375")
+    # A photo of the signed paper report, chosen offline too.
+    page.set_input_files("input[name=file]", files=[{"name": "bao-cao-ky.png", "mimeType": "image/png", "buffer": PNG}])
+    page.get_by_role("button", name="Tải tệp lên").click()
+    expect(page.locator(".queued-upload")).to_have_text("bao-cao-ky.png — chờ gửi")
+    expect(page.locator("#connection")).to_be_in_viewport()  # in sight wherever the officer is on the form
+    _shot(screenshot, "offline-3-queued-375", page)
     assert _submission() is None  # still on the phone only
 
     page.context.set_offline(False)  # the network returns; nobody touches the phone
@@ -116,9 +124,13 @@ def test_draft_saved_offline_reaches_the_server_when_the_network_returns(phone, 
     expect(page.locator("#connection-badge")).to_have_text("Trực tuyến")
     expect(page.locator("#pending-badge")).to_have_count(0)
     expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("4")
-    _shot(screenshot, "offline-4-sent-375")
+    _shot(screenshot, "offline-4-sent-375", page)
     assert _figures() == {"TTXH_VU": 4, "MT_NGHIEN_QL": 6}
     assert _submission().status == SubmissionStatus.DRAFT
+    # The photo follows from the page the save landed on.
+    expect(page.locator(".queued-upload")).to_have_text("bao-cao-ky.png — Đã đính kèm tệp “bao-cao-ky.png”.")
+    photo = Attachment.objects.get(submission=_submission())
+    assert (photo.name, photo.content_type, photo.size) == ("bao-cao-ky.png", "image/png", len(PNG))
     assert page.evaluate(STORED_KEYS) == []
 
 
@@ -147,7 +159,7 @@ def test_offline_save_conflicting_with_another_session_overwrites_nothing(phone,
     expect(conflict).to_contain_text("Số vụ phạm tội về trật tự xã hội: bạn thấy —, hiện tại 9")
     expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("4")  # the officer's figure is still there
     expect(page.locator("#pending-badge")).to_have_count(0)
-    _shot(screenshot, "offline-5-conflict-375")
+    _shot(screenshot, "offline-5-conflict-375", page)
     assert _figures() == {"TTXH_VU": 9}  # nothing overwritten
     assert _submission().version == 1
 
@@ -167,13 +179,17 @@ def test_after_logout_nothing_of_the_user_is_readable_offline(phone, login, demo
     # be cached: no page, no record of who was signed in.
     assert [key for key in page.evaluate("() => caches.keys()") if not key.startswith("damha-static-")] == []
 
+    # The login page's worker has its public "no network" page ready (the logout's
+    # Clear-Site-Data may have removed the previous worker with everything it kept).
+    page.wait_for_function("() => caches.match('/offline/').then(found => !!found)", timeout=20_000)
     page.context.set_offline(True)
-    try:
-        page.goto(demo_server.url + ENTRY)
-    except Exception as error:  # noqa: BLE001 - no copy kept: the browser's own offline error
-        assert "ERR_INTERNET_DISCONNECTED" in str(error) or "ERR_FAILED" in str(error)
-    text = page.evaluate("() => document.body ? document.body.innerText : ''")
-    assert "Quảng Tân" not in text
+    page.goto(demo_server.url + ENTRY)
+    # The worker's "no network" page, listing no kept page: nothing of the officer.
+    expect(page.locator("#offline-title")).to_have_text("Không có mạng")
+    expect(page.locator("#offline-none")).to_be_visible()
+    expect(page.locator("#offline-pages a")).to_have_count(0)
+    text = page.evaluate("() => document.body.innerText")
+    assert "Quảng Tân" not in text and "congan" not in text
     assert page.locator("input[name=v_TTXH_VU]").count() == 0
     _shot(screenshot, "offline-6-after-logout-375")
     assert _figures() == {}  # typed, never saved, and gone from the phone with the logout
