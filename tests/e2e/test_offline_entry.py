@@ -255,3 +255,80 @@ def test_cdn_unreachable_page_is_styled_with_the_local_copies(page, demo_server,
     assert color == "rgb(13, 110, 253)"
     assert page.locator("link[href^='/static/vendor/bootstrap/dist/css/']").count() == 1
     _shot(screenshot, "offline-8-cdn-fallback-375")
+
+
+def test_return_reason_survives_an_expired_session(phone, login, demo_server, screenshot):
+    page = phone
+    reason = "Thiếu ghi chú đối chiếu sổ theo dõi"
+    login("duyet")
+    page.goto(demo_server.url + "/submission/06895/2024-H2/")
+    expect(page.locator("#submission-state")).to_have_text("Đã gửi")
+    page.get_by_label("Lý do").fill(reason)
+    page.context.clear_cookies(name="sessionid")
+    page.locator("summary", has_text="Trả lại cho đơn vị sửa").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xác nhận trả lại").click()
+    expect(page.locator(".messages")).to_contain_text(EXPIRED)
+    assert Submission.objects.get(unit__code="06895", period__code="2024-H2").status == SubmissionStatus.SUBMITTED
+
+    page.fill("input[name=username]", "duyet")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(demo_server.url + "/submission/06895/2024-H2/")
+    expect(page.locator("#reason-restored")).to_have_text("Đã khôi phục lý do trả lại chưa gửi.")
+    expect(page.get_by_label("Lý do")).to_have_value(reason)
+    _shot(screenshot, "offline-9-reason-restored-375")
+    page.locator("summary", has_text="Trả lại cho đơn vị sửa").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xác nhận trả lại").click()
+    expect(page.locator("#submission-state")).to_have_text("Bị trả lại")
+    returned = Submission.objects.get(unit__code="06895", period__code="2024-H2")
+    assert (returned.status, returned.return_reason) == (SubmissionStatus.RETURNED, reason)
+    assert page.evaluate(STORED_KEYS) == []
+
+
+def test_leaving_warns_and_a_sent_report_is_taken_back_only_by_the_confirmed_withdraw(
+    page, login, demo_server, screenshot
+):
+    page.set_viewport_size(PHONE)
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # "stay on this page"
+
+    page.on("dialog", answer)
+    login("congan.quangtan")
+    page.fill("input[name=v_TTXH_VU]", "2")
+    page.locator(".navbar-brand").click()  # leave with a typed, unsaved figure
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    expect(page).to_have_url(demo_server.url + ENTRY)
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("2")
+
+    for code, value in {"TTXH_LAMRO": "1", "ANTT_MOHINH": "1", "MT_TUDIEM": "0", "MT_NGHIEN_QL": "5"}.items():
+        page.fill(f"input[name=v_{code}]", value)
+    page.fill("input[name=v_MT_HOSO_CAI]", "1")
+    page.fill("input[name=v_MT_SAU_CAI]", "3")
+    page.select_option("select[name=v_MT_QL_DAYDU]", "1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.locator("#submission-state")).to_have_text("Đã gửi")
+    # Read-only: no input, no "Lưu nháp"; one explicit way back.
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_count(0)
+    expect(page.get_by_role("button", name="Lưu nháp")).to_have_count(0)
+    page.locator("summary", has_text="Rút lại để sửa").click()
+    expect(page.locator("#withdraw")).to_contain_text("Báo cáo sẽ trở về bản nháp")
+    _shot(screenshot, "offline-10-withdraw-confirm-375")
+    assert _submission().status == SubmissionStatus.SUBMITTED  # opening the step changes nothing
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xác nhận rút lại để sửa").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã rút lại báo cáo về bản nháp.")
+    expect(page.locator("#submission-state")).to_have_text("Nháp")
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("2")
+    submission = _submission()
+    assert (submission.status, submission.version) == (SubmissionStatus.DRAFT, 3)
+    last = submission.history.order_by("-history_id").first()
+    assert (last.history_change_reason, last.history_user.username) == ("Rút lại để sửa", "congan.quangtan")
+    assert dialogs == ["beforeunload"]  # saving and withdrawing never asked
