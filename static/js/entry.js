@@ -92,6 +92,14 @@
     })) {
       window.localStorage.removeItem(key);
     }
+    var badge = document.getElementById("connection-badge");
+    var showConnection = function () {
+      badge.textContent = navigator.onLine ? data.textOnline : data.textOffline;
+      badge.className = "badge " + (navigator.onLine ? "text-bg-success" : "text-bg-dark");
+    };
+    window.addEventListener("online", showConnection);
+    window.addEventListener("offline", showConnection);
+    showConnection();
     return;
   }
   var offlineCopy = document.body.dataset.offlineCopy === "1";
