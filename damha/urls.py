@@ -3,7 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from committees.views import help_page
 from indicators import views as indicators_views
+from reports.views import home
 
 from . import views
 
@@ -12,13 +14,13 @@ admin.site.site_title = _("Quản trị BCĐ")
 admin.site.index_title = _("Thiết lập dữ liệu")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     # At the root, so that the service worker's scope and the app's cover every page.
     path("sw.js", indicators_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", indicators_views.manifest, name="manifest"),
-    path("help/", views.help_page, name="help"),
+    path("help/", help_page, name="help"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", views.LogoutClearingSiteData.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
