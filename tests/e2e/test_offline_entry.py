@@ -255,8 +255,8 @@ def test_cdn_unreachable_page_is_styled_with_the_local_copies(page, demo_server,
     page.wait_for_function("() => typeof window.bootstrap !== 'undefined'")
     assert len(blocked) == 2  # Bootstrap's CSS and JS were asked of the CDN first
     # Bootstrap's CSS is in force: the primary button is Bootstrap blue, full width.
-    color = page.evaluate("getComputedStyle(document.querySelector('button.btn-primary')).backgroundColor")
-    assert color == "rgb(13, 110, 253)"
+    # (to_have_css waits: Bootstrap's .btn fades its colour in over 0.15 s once the sheet arrives)
+    expect(page.locator("button.btn-primary")).to_have_css("background-color", "rgb(13, 110, 253)")
     assert page.locator("link[href^='/static/vendor/bootstrap/dist/css/']").count() == 1
     _shot(screenshot, "offline-8-cdn-fallback-375")
 
