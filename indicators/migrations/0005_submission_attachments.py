@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0003_data_version'),
+        ('indicators', '0004_validation_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
