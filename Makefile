@@ -39,7 +39,7 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-run: venv
+run: venv assets
 	$(DEV) $(PY) manage.py migrate --verbosity 0
 	$(DEV) $(PY) manage.py load_demo
 	@echo "Mở http://127.0.0.1:8000 — Open http://127.0.0.1:8000"

@@ -218,6 +218,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded attachments (signed reports, photos). Never served by URL: no MEDIA_URL route
+# exists; indicators.views.attachment reads them after checking the reader's scope.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+DAMHA_ATTACHMENT_MAX_MB = env_int("DAMHA_ATTACHMENT_MAX_MB", 5)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -232,13 +236,13 @@ STORAGES = {
 # Third-party browser assets: "cdn" (pinned, with SRI) or "local" (npm copies in
 # node_modules, served by whitenoise; `make assets`).
 DAMHA_ASSETS = env_choice("DAMHA_ASSETS", ("cdn", "local"), "cdn")
-if DAMHA_ASSETS == "local":
-    # Only the two packages' dist folders: collecting (and compressing) all of
-    # node_modules took minutes and ~130 MB in production (docs/deployment.md).
-    STATICFILES_DIRS += [
-        (f"vendor/{package}/dist", BASE_DIR / "node_modules" / package / "dist")
-        for package in ("bootstrap", "chart.js")
-    ]
+# Only the two packages' dist folders: collecting (and compressing) all of node_modules
+# took minutes and ~130 MB in production (docs/deployment.md). Served in "cdn" mode too,
+# when installed: static/js/vendor-fallback.js uses them where the CDN does not load.
+_VENDOR_DIRS = [
+    (f"vendor/{package}/dist", BASE_DIR / "node_modules" / package / "dist") for package in ("bootstrap", "chart.js")
+]
+STATICFILES_DIRS += [entry for entry in _VENDOR_DIRS if DAMHA_ASSETS == "local" or entry[1].is_dir()]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

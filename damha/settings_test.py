@@ -13,3 +13,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 # django-axes stays on; only the request-less authenticate() of Client.login() is let
 # through (tests/auth_backends.py).
 AUTHENTICATION_BACKENDS = ["tests.auth_backends.ClientLoginAxesBackend", "django.contrib.auth.backends.ModelBackend"]
+
+import tempfile  # noqa: E402 - after the star import on purpose
+
+# Uploaded attachments go to a throw-away folder, never into the work tree.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="damha-test-media-"))  # noqa: F405 - Path comes from damha.settings

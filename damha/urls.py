@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from committees import views as committee_views
 from committees.forms import AdminLoginForm, LoginForm
 from committees.views import help_page
+from indicators import views as indicators_views
 from reports.views import home
 
 from . import views
@@ -19,13 +20,16 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # At the root, so that the service worker's scope and the app's cover every page.
+    path("sw.js", indicators_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", indicators_views.manifest, name="manifest"),
     path("help/", help_page, name="help"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", views.LogoutClearingSiteData.as_view(), name="logout"),
     # Django's password pages (templates/registration/), wired to committees' two views
     # that end a forced password change.
     path("accounts/password_change/", committee_views.PasswordChangeView.as_view(), name="password_change"),

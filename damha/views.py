@@ -1,5 +1,7 @@
-"""Infrastructure views: health check, the 403 handler (logged), the favicon redirect."""
+"""Infrastructure views: health check, the 403 handler (logged), the favicon redirect, and
+logout (which also clears what the browser kept for offline use)."""
 
+from django.contrib.auth.views import LogoutView
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -31,3 +33,17 @@ def permission_denied(request, exception):
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon (the admin's): send the SVG."""
     return redirect(static("favicon.svg"), permanent=True)
+
+
+class LogoutClearingSiteData(LogoutView):
+    """Logout that also tells the browser to drop what it kept for offline use.
+
+    static/js/app.js clears the offline copies before logging out; the header does it
+    again for a browser where that script did not run, so nothing of this user can be
+    read on the device afterwards (issue 15).
+    """
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

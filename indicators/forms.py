@@ -231,3 +231,13 @@ class TargetUploadForm(TargetReasonForm):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("Tệp lớn quá 5 MB."))
         return upload
+
+
+class AttachmentForm(forms.Form):
+    """One file for a submission; its type and size are judged by services.attach_file."""
+
+    file = forms.FileField(
+        label=_("Báo cáo giấy đã ký hoặc ảnh chụp (PDF, JPEG, PNG)"),
+        error_messages={"required": _("Chọn tệp cần đính kèm."), "empty": _("Tệp trống.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+    )

@@ -503,6 +503,66 @@ class Figure(models.Model):
             raise ValidationError({"value": _("Chỉ tiêu có/không chỉ nhận 0 (không) hoặc 1 (có).")})
 
 
+def attachment_path(instance, filename):
+    """A random name under the submission's folder: the officer's file name is only shown."""
+    import uuid
+
+    return f"attachments/{instance.submission_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class AttachmentKind(models.TextChoices):
+    PDF = "application/pdf", "PDF"
+    JPEG = "image/jpeg", "JPEG"
+    PNG = "image/png", "PNG"
+
+
+class Attachment(models.Model):
+    """Evidence for a submission: the signed paper report or photos (PDF, JPEG, PNG).
+
+    Stored outside any public URL (``MEDIA_ROOT`` is never served); read through
+    ``indicators.views.attachment``, which checks the reader's scope.
+    """
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("tệp"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("tên tệp"), max_length=200)
+    content_type = models.CharField(_("loại tệp"), max_length=40, choices=AttachmentKind.choices)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["file"])
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(name="attachment_type_known", condition=Q(content_type__in=AttachmentKind.values)),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def extension(self):
+        return {AttachmentKind.PDF: ".pdf", AttachmentKind.JPEG: ".jpg", AttachmentKind.PNG: ".png"}.get(
+            self.content_type, ""
+        )
+
+    @property
+    def is_image(self):
+        return self.content_type in (AttachmentKind.JPEG, AttachmentKind.PNG)
+
+
 class DataVersion(models.Model):
     """One row whose token changes with every write to the data the roll-up reads.
 

@@ -7,14 +7,16 @@ Workflows that change data are in ``services``; totals over units are in ``rollu
 import dataclasses
 import json
 
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from committees.models import AdministrativeUnit
 
 from . import services, validation
 from .models import (
     COUNTED_STATUSES,
+    Attachment,
     Criterion,
     Figure,
     Indicator,
@@ -360,3 +362,33 @@ def unit_change_impact(units, effective_on):
             (_("Báo cáo chưa duyệt của đơn vị cũ cho kỳ kết thúc sau ngày thay đổi (sẽ không được tính)"), lines)
         )
     return impact
+
+
+# --- Entry that never loses a figure (issue 15) -----------------------------------------------
+
+
+def deadline_countdown(window, today=None):
+    """What the entry header says beside the period: "còn 3 ngày", "hôm nay là hạn cuối"…
+
+    ``window``: the unit's entry window (services.entry_window: its own deadline and
+    opening) or a Period. None when there is no deadline or entry is closed (the header
+    says "Kỳ đã khóa").
+    ``urgent`` marks the last three days and an overdue deadline.
+    """
+    if window.deadline is None or not window.is_open:
+        return None
+    days = (window.deadline - (today or timezone.localdate())).days
+    if days > 0:
+        text = ngettext("còn %(days)d ngày", "còn %(days)d ngày", days) % {"days": days}
+    elif days == 0:
+        text = gettext("hôm nay là hạn cuối")
+    else:
+        text = ngettext("đã quá hạn %(days)d ngày", "đã quá hạn %(days)d ngày", -days) % {"days": -days}
+    return {"days": days, "text": text, "urgent": days <= 3}
+
+
+def attachments_of(submission):
+    """The submission's attachments, oldest first, with who uploaded them (1 query)."""
+    if submission is None:
+        return []
+    return list(Attachment.objects.filter(submission=submission).select_related("uploaded_by"))

@@ -12,8 +12,10 @@ State machine (DESIGN.md "Submission"):
                        │                  ▼  │ submit            ▼
                        └────── save ──── returned ◀──────────────┘
 
-Saving a submitted report puts it back to draft (the officer withdraws it to correct
-it); saving a returned one puts it back to draft too. An approved report is locked.
+A submitted report is read-only for its unit: saving it is refused, and the officer
+takes it back with the explicit "Rút lại để sửa" (:func:`withdraw`, recorded in the
+history) — never as a side effect of "Lưu nháp". Saving a returned report puts it back
+to draft. An approved report is locked.
 
 Within one workflow the submission row is written *before* its figures, so the figures
 a user saw at version ``v`` are those recorded before the submission's history row of
@@ -29,6 +31,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from committees import access
@@ -37,6 +40,8 @@ from committees.models import AdministrativeUnit
 
 from . import numbers, selectors, validation
 from .models import (
+    Attachment,
+    AttachmentKind,
     Figure,
     Indicator,
     IndicatorKind,
@@ -252,6 +257,11 @@ def _reopeners(unit):
 
 # --- Saving and submitting -------------------------------------------------------------------
 
+AWAITING_REVIEW_MESSAGE = gettext_lazy(
+    "Báo cáo đã gửi, đang chờ duyệt nên không sửa được. Muốn sửa, bấm “Rút lại để sửa” (báo cáo trở về bản nháp)."
+)
+WITHDRAW_REASON = gettext_lazy("Rút lại để sửa")
+
 
 def entered_indicators(level):
     """The count and yes/no indicators typed at ``level``, in report order."""
@@ -351,6 +361,8 @@ def save_figures(*, user, unit, period, values, version, submit=False):
             raise WorkflowError(blocker)
         if (submission.version if submission else 0) != version:
             raise _stale(submission, version)
+        if submission is not None and submission.status == S.SUBMITTED:
+            raise WorkflowError(str(AWAITING_REVIEW_MESSAGE))
         indicators = {indicator.code: indicator for indicator in entered_indicators(unit.level)}
         for code, (value, _note) in values.items():
             indicator = indicators.get(code)
@@ -385,12 +397,7 @@ def save_figures(*, user, unit, period, values, version, submit=False):
                 pending.append(figure)
 
         action = _("Gửi báo cáo") if submit else _("Lưu nháp")
-        if submit:
-            if submission is not None and submission.status == S.SUBMITTED and not pending:
-                raise WorkflowError(_("Báo cáo đã được gửi, đang chờ duyệt; không có gì thay đổi để gửi lại."))
-            new_status = S.SUBMITTED
-        else:
-            new_status = S.DRAFT
+        new_status = S.SUBMITTED if submit else S.DRAFT
         if submission is not None and not pending and submission.status == new_status:
             return submission  # nothing to record
 
@@ -461,6 +468,28 @@ def _write_figures(submission, figures, user, reason):
         bulk_update_with_history(changed, Figure, ["value", "note"], **history)
 
 
+def withdraw(*, user, submission, version):
+    """ "Rút lại để sửa": the unit takes its submitted report back to draft to correct it.
+
+    Only while it awaits review (not approved), by a user who may enter the unit's
+    figures, at the version the user saw; the history records who and when.
+    """
+    with transaction.atomic():
+        locked = _lock(submission.unit, submission.period)
+        blocker = edit_blocker(user=user, unit=locked.unit, period=locked.period, submission=locked)
+        if blocker:
+            raise WorkflowError(blocker)
+        if version != locked.version:
+            raise _stale(locked, version)
+        if locked.status != S.SUBMITTED:
+            raise WorkflowError(
+                _("Chỉ rút lại được báo cáo đã gửi và đang chờ duyệt; báo cáo này đang ở trạng thái “%(status)s”.")
+                % {"status": locked.get_status_display()}
+            )
+        _advance(locked, user, str(WITHDRAW_REASON), status=S.DRAFT)
+        return locked
+
+
 def submit(*, user, submission, version=None):
     """Submit a draft or returned report as it stands."""
     with transaction.atomic():
@@ -483,6 +512,85 @@ def submit(*, user, submission, version=None):
         )
         _advance(locked, user, _("Gửi báo cáo"), status=S.SUBMITTED)
         return locked
+
+
+# --- Attachments ---------------------------------------------------------------------------------
+
+# What a file's first bytes must be: the type is judged on the content, never on the
+# name or the browser's Content-Type, which the sender chooses.
+ATTACHMENT_SIGNATURES = (
+    (b"%PDF-", AttachmentKind.PDF),
+    (b"\xff\xd8\xff", AttachmentKind.JPEG),
+    (b"\x89PNG\r\n\x1a\n", AttachmentKind.PNG),
+)
+
+
+def attachment_max_bytes():
+    return settings.DAMHA_ATTACHMENT_MAX_MB * 1024 * 1024
+
+
+def sniff_attachment(head):
+    """The AttachmentKind of a file whose content starts with ``head``, or None."""
+    for signature, kind in ATTACHMENT_SIGNATURES:
+        if head.startswith(signature):
+            return kind
+    return None
+
+
+def attach_file(*, user, unit, period, upload):
+    """Keep ``upload`` (a Django UploadedFile) as evidence on the unit's report for the period.
+
+    Refused, with nothing written: a user who may not enter the unit's figures now (the
+    edit blocker's reason), a report awaiting review or approved, an empty file, a file
+    over the size limit, content that is not PDF, JPEG or PNG. A report is created as a
+    draft when the unit has none yet.
+    """
+    name = (upload.name or "").rsplit("/", 1)[-1].strip()[:200] or "tep"
+    with transaction.atomic():
+        submission = _lock(unit, period)
+        blocker = edit_blocker(user=user, unit=unit, period=period, submission=submission)
+        if blocker:
+            raise WorkflowError(blocker)
+        if submission is not None and submission.status == S.SUBMITTED:
+            raise WorkflowError(str(AWAITING_REVIEW_MESSAGE))
+        if not upload.size:
+            raise WorkflowError(_("Tệp “%(name)s” trống.") % {"name": name})
+        if upload.size > attachment_max_bytes():
+            raise WorkflowError(
+                _("Tệp “%(name)s” lớn quá %(max)d MB; hãy chụp ảnh nhỏ hơn hoặc quét với độ phân giải thấp hơn.")
+                % {"name": name, "max": settings.DAMHA_ATTACHMENT_MAX_MB}
+            )
+        upload.seek(0)
+        kind = sniff_attachment(upload.read(16))
+        upload.seek(0)
+        if kind is None:
+            raise WorkflowError(
+                _("Tệp “%(name)s” không phải PDF, JPEG hay PNG; chỉ nhận báo cáo giấy đã ký (PDF) hoặc ảnh chụp.")
+                % {"name": name}
+            )
+        if submission is None:
+            submission = _create(user, unit, period, _("Đính kèm tệp"))
+        attachment = Attachment(submission=submission, name=name, content_type=kind, size=upload.size, uploaded_by=user)
+        attachment._history_user = user
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+        return attachment
+
+
+def remove_attachment(*, user, attachment):
+    """Delete an attachment of a report the user may still edit (not submitted, not approved)."""
+    with transaction.atomic():
+        submission = _lock(attachment.submission.unit, attachment.submission.period)
+        blocker = edit_blocker(user=user, unit=submission.unit, period=submission.period, submission=submission)
+        if blocker:
+            raise WorkflowError(blocker)
+        if submission.status == S.SUBMITTED:
+            raise WorkflowError(str(AWAITING_REVIEW_MESSAGE))
+        stored = attachment.file.name
+        attachment._history_user = user
+        attachment.delete()
+        storage = attachment.file.storage
+        transaction.on_commit(lambda: storage.delete(stored))
 
 
 # --- Review ------------------------------------------------------------------------------------

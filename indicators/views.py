@@ -4,24 +4,69 @@ Every view fetches its unit through ``committees.access`` (404 for an unknown un
 outside the user's scope) and changes data only through ``indicators.services``.
 """
 
+import functools
+
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from committees import access
 from committees.models import Role
 
 from . import figures_io, selectors, services, targets
-from .forms import EntryForm, ImportForm, LockExceptionForm, PeriodForm, ReasonForm, VersionForm
-from .models import LockException, Period, PeriodSetting, Submission, SubmissionStatus
+from .forms import AttachmentForm, EntryForm, ImportForm, LockExceptionForm, PeriodForm, ReasonForm, VersionForm
+from .models import Attachment, LockException, Period, PeriodSetting, Submission, SubmissionStatus
 
 S = SubmissionStatus
+
+
+SESSION_EXPIRED = gettext_lazy("Phiên làm việc đã hết hạn, vui lòng đăng nhập lại — số liệu bạn đã nhập vẫn được giữ")
+
+
+def login_keeping_input(page_url=None):
+    """``login_required`` for forms whose typing must survive an expired session.
+
+    A POST from a user whose session has ended goes to the login page with the
+    "session expired" message and, after login, back to the page holding the form
+    (``page_url(request, **kwargs)``, else the posted URL). The typed values wait in the
+    browser's storage (static/js/entry.js, review.js) and are put back there.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            target = page_url(request, **kwargs) if page_url else request.path
+            if request.method == "POST":
+                messages.warning(request, SESSION_EXPIRED)
+                if request.headers.get("Accept") == "application/json":
+                    return JsonResponse({"ok": False, "expired": True, "message": str(SESSION_EXPIRED)}, status=401)
+            return redirect_to_login(target, redirect_field_name=REDIRECT_FIELD_NAME)
+
+        return wrapped
+
+    return decorator
+
+
+def _submission_page(request, unit_code, period_code):
+    return reverse("indicators:submission", args=[unit_code, period_code])
+
+
+def _entry_page(request, unit_code, period_code, **kwargs):
+    return reverse("indicators:entry", args=[unit_code, period_code])
 
 
 def _half_period(code):
@@ -31,7 +76,7 @@ def _half_period(code):
     return period
 
 
-@login_required
+@login_keeping_input()
 def entry(request, unit_code, period_code):
     """The unit's figures for a half-year on one page: draft, submit, or read why not."""
     unit = access.get_unit_for(request.user, unit_code)
@@ -45,6 +90,8 @@ def entry(request, unit_code, period_code):
     status = 200
     submitting = request.POST.get("action") == "submit"
     form_args = {"indicators": report.indicators, "previous": report.previous}
+    # Submitted and awaiting review: read-only, with one explicit "Rút lại để sửa".
+    awaiting_review = blocker is None and report.submission is not None and report.submission.status == S.SUBMITTED
     if request.method == "POST" and blocker:
         form = None
         status = 403  # the page says why (the blocker) and shows the figures read-only
@@ -83,11 +130,19 @@ def entry(request, unit_code, period_code):
             status = 400
     else:
         form = EntryForm(initial=report.initial(), **form_args)
-    form = None if blocker else form
+    read_only = blocker or awaiting_review
+    form = None if read_only else form
     context = {
         "unit": unit,
         "period": period,
         "submission": report.submission,
+        "awaiting_review": awaiting_review,
+        "withdraw_form": VersionForm(initial={"version": report.version}, prefix="withdraw"),
+        "countdown": selectors.deadline_countdown(window),
+        "attachments": selectors.attachments_of(report.submission),
+        "attachment_form": None if read_only else AttachmentForm(),
+        "attachment_max_mb": services.attachment_max_bytes() // (1024 * 1024),
+        "answered_post": request.method == "POST",
         "state": report.state,
         "state_label": report.state_label,
         "state_badge": report.state_badge,
@@ -101,7 +156,12 @@ def entry(request, unit_code, period_code):
         "can_review": access.can_review(request.user, unit),
         "own_targets": targets.own_targets(unit, period),
     }
-    return render(request, "indicators/entry.html", context, status=status)
+    response = render(request, "indicators/entry.html", context, status=status)
+    if request.method == "GET":
+        # static/js/sw.js keeps such pages for offline use, in the named user's cache only.
+        response["X-Damha-Offline"] = "entry"
+        response["X-Damha-User"] = str(request.user.pk)
+    return response
 
 
 @login_required
@@ -123,7 +183,7 @@ def review(request, unit_code, period_code):
     return render(request, "indicators/review.html", context)
 
 
-@login_required
+@login_keeping_input()
 def submission(request, unit_code, period_code):
     """One unit's report for a half-year: figures, state, review actions and history."""
     unit = access.get_unit_for(request.user, unit_code)
@@ -149,6 +209,8 @@ def submission(request, unit_code, period_code):
         "previous_code": report.previous_code,
         "last_year_code": report.last_year_code,
         "events": services.timeline(report.submission) if report.submission else [],
+        "countdown": selectors.deadline_countdown(window),
+        "attachments": selectors.attachments_of(report.submission),
         "can_review": reviewer,
         "window": window,
         "can_edit": services.edit_blocker(
@@ -201,19 +263,19 @@ def _review_action(request, unit_code, period_code, action):
     return target
 
 
-@login_required
+@login_keeping_input(_submission_page)
 @require_POST
 def approve(request, unit_code, period_code):
     return _review_action(request, unit_code, period_code, "approve")
 
 
-@login_required
+@login_keeping_input(_submission_page)
 @require_POST
 def return_submission(request, unit_code, period_code):
     return _review_action(request, unit_code, period_code, "return")
 
 
-@login_required
+@login_keeping_input(_submission_page)
 @require_POST
 def reopen(request, unit_code, period_code):
     return _review_action(request, unit_code, period_code, "reopen")
@@ -428,3 +490,161 @@ def periods(request):
 def _periods_url(scope):
     url = reverse("indicators:periods")
     return f"{url}?unit={scope.code}" if scope is not None else url
+
+
+# --- Entry that never loses a figure (issue 15): withdraw, attachments, offline ---------------
+
+
+@login_keeping_input(_entry_page)
+@require_POST
+def withdraw(request, unit_code, period_code):
+    """ "Rút lại để sửa": take a submitted report back to draft (confirmed on the page)."""
+    unit = access.get_unit_for(request.user, unit_code)
+    period = _half_period(period_code)
+    report = get_object_or_404(Submission, unit=unit, period=period)
+    form = VersionForm(request.POST, prefix="withdraw")
+    if not form.is_valid():
+        messages.error(request, _("Thiếu phiên bản báo cáo; hãy tải lại trang rồi thử lại."))
+    else:
+        try:
+            services.withdraw(user=request.user, submission=report, version=form.cleaned_data["version"])
+        except services.WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Đã rút lại báo cáo về bản nháp. Sửa xong, bấm “Gửi báo cáo” để gửi lại cho cơ quan thường trực."),
+            )
+    return redirect("indicators:entry", unit_code=unit.code, period_code=period.code)
+
+
+def _answer(request, ok, message, status, unit, period, **extra):
+    """JSON for static/js/entry.js (queued offline uploads), else a message and the form."""
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"ok": ok, "message": message, **extra}, status=status)
+    (messages.success if ok else messages.error)(request, message)
+    return redirect("indicators:entry", unit_code=unit.code, period_code=period.code)
+
+
+@login_keeping_input(_entry_page)
+@require_POST
+def attach(request, unit_code, period_code):
+    """Upload the signed paper report or a photo to the unit's report for the period."""
+    unit = access.get_unit_for(request.user, unit_code)
+    period = _half_period(period_code)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _answer(request, False, " ".join(form.errors["file"]), 400, unit, period)
+    try:
+        attachment = services.attach_file(user=request.user, unit=unit, period=period, upload=form.cleaned_data["file"])
+    except services.WorkflowError as exc:
+        return _answer(request, False, exc.message, 400, unit, period)
+    return _answer(
+        request,
+        True,
+        _("Đã đính kèm tệp “%(name)s”.") % {"name": attachment.name},
+        201,
+        unit,
+        period,
+        id=attachment.pk,
+    )
+
+
+def _attachment_for(user, pk):
+    """The attachment, if ``user`` may see its unit (404 unknown, 403 outside scope)."""
+    attachment = get_object_or_404(Attachment.objects.select_related("submission__unit", "submission__period"), pk=pk)
+    access.get_unit_for(user, attachment.submission.unit.code)
+    return attachment
+
+
+@login_required
+@require_GET
+def attachment(request, pk):
+    """An attachment's bytes, for users whose scope covers its unit; never a public URL."""
+    item = _attachment_for(request.user, pk)
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type, filename=item.name)
+    response["Cache-Control"] = "private, no-store"
+    # A PDF or image opened alone: nothing in it may run or load anything.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def remove_attachment(request, pk):
+    item = _attachment_for(request.user, pk)
+    unit, period = item.submission.unit, item.submission.period
+    try:
+        services.remove_attachment(user=request.user, attachment=item)
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã xóa tệp đính kèm “%(name)s”.") % {"name": item.name})
+    return redirect("indicators:entry", unit_code=unit.code, period_code=period.code)
+
+
+@require_POST
+@never_cache
+def keepalive(request):
+    """Keeps the session of someone typing on a form (static/js/entry.js calls it at most
+    every few minutes while keys are pressed); SessionLifetimeMiddleware moves the
+    expiry on. 401 rather than a redirect to login when the session has already ended."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"ok": False, "expired": True, "message": str(SESSION_EXPIRED)}, status=401)
+    return HttpResponse(status=204)
+
+
+@require_GET
+def service_worker(request):
+    """static/js/sw.js served from the site root, so that its scope covers every page."""
+    response = render(
+        request,
+        "indicators/sw.js",
+        {"offline_url": reverse("indicators:offline"), "cache_version": OFFLINE_CACHE_VERSION},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+# Raise when the service worker's caching rules change, so old caches are dropped.
+OFFLINE_CACHE_VERSION = "1"
+
+
+@require_GET
+def manifest(request):
+    """The web app manifest: installable on a phone's home screen, opening at "/"."""
+    icons = [
+        {"src": static(f"icons/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose}
+        for size, purpose in ((192, "any"), (512, "any"), (512, "maskable"))
+    ]
+    if icons[2]["purpose"] == "maskable":
+        icons[2]["src"] = static("icons/icon-maskable-512.png")
+    data = {
+        "name": _("Theo dõi chỉ tiêu Ban Chỉ đạo huyện Đầm Hà"),
+        "short_name": _("BCĐ Đầm Hà"),
+        "description": _("Nhập, duyệt và theo dõi số liệu chỉ tiêu của Ban Chỉ đạo; nhập được cả khi mất mạng."),
+        "lang": request.LANGUAGE_CODE,
+        "id": "/",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0a3d7a",
+        "icons": icons,
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+@require_GET
+def offline(request):
+    """What the service worker shows offline for a page it has not kept: the entry pages
+    it has kept for the signed-in user (listed by static/js/offline.js), nothing else.
+    Rendered without the user, since the worker keeps this page for everyone."""
+    request.user = AnonymousUser()
+    response = render(request, "indicators/offline.html")
+    messages.get_messages(request).used = False  # a flash message stays for the page it was meant for
+    return response

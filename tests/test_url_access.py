@@ -15,11 +15,12 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from committees.models import Conclusion, Meeting, Plan
-from indicators.models import Figure, Submission
+from indicators.models import Attachment, Figure, Submission
 from reports.models import ReportDocument
 from tests.cast import DEMO_CAST
 
@@ -105,6 +106,23 @@ EXPECTED = {
     "indicators:target_xlsx": ("grid", _only(OFFICE), None),
     "indicators:target_upload": ("grid", _only(OFFICE), _only(OFFICE, ok=400)),
     "indicators:target_history": ("grid", _only(OFFICE), None),
+    # Issue 15: offline entry. The worker, the manifest and the "no network" page are public
+    # and hold nothing of anyone; keep-alive answers 401 (not a login page) to an ended session.
+    "service_worker": ("none", _all(200, anonymous=200), None),
+    "manifest": ("none", _all(200, anonymous=200), None),
+    "indicators:offline": ("none", _all(200, anonymous=200), None),
+    "indicators:keepalive": ("none", _all(405, anonymous=405), _all(204, anonymous=401)),
+    # Posted without a version or a file: refused with a message on the entry page (302),
+    # or 403 outside the scope.
+    "indicators:withdraw": ("unit", POST_ONLY, _only(READERS, ok=302)),
+    "indicators:attach": ("unit", POST_ONLY, _only(READERS, ok=302)),
+    "indicators:attachment": ("attachment", _only(READERS), _all(405)),
+    # Only Xã Đầm Hà's officer (officer_b) may delete it (then it is gone: 404 for the users after).
+    "indicators:remove_attachment": (
+        "attachment",
+        POST_ONLY,
+        {**_only(("officer_b",), ok=302), **dict.fromkeys(("reviewer", "leader", "office", "admin"), 404)},
+    ),
     "reports:dashboard": ("unit", _only(READERS), None),
     "reports:dashboard_xlsx": ("unit", _only(READERS), None),
     "reports:period_switch": ("switch", _only(READERS, ok=302), None),
@@ -178,6 +196,11 @@ def _clients(demo_users):
 
 @pytest.fixture
 def cast_users(report_demo_data):
+    draft = Submission.objects.get(unit__code="06916", period__code="2024-H2")
+    attachment = Attachment(
+        submission=draft, name="bien-ban.pdf", content_type="application/pdf", size=9, uploaded_by=None
+    )
+    attachment.file.save("bien-ban.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return {user.username: user for user in get_user_model().objects.filter(username__in=CAST.values())}
 
 
@@ -199,7 +222,9 @@ def _kwargs(key):
     role = person.unit_roles.order_by("pk").first()
     meeting = Meeting.objects.order_by("pk").first()
     conclusion = Conclusion.objects.order_by("pk").first()
+    attachment = Attachment.objects.order_by("pk").first()
     return {
+        "attachment": ({"pk": attachment.pk if attachment else 0}, ""),
         "none": ({}, ""),
         "unit": (UNIT, ""),
         "switch": ({}, "?unit=06916&period=2024-H2"),

@@ -7,21 +7,31 @@ from damha.assets import VENDOR_ASSETS, asset_url
 register = template.Library()
 
 
+def _fallback(name):
+    """From the CDN, the local copy to use when the CDN does not load (an office without
+    internet): static/js/vendor-fallback.js swaps it in, with the same SRI hash."""
+    if settings.DAMHA_ASSETS == "local":
+        return ""
+    return format_html(' data-fallback="{}" data-vendor="{}"', asset_url(name, "local"), name)
+
+
 @register.simple_tag
 def vendor_css(name):
     return format_html(
-        '<link rel="stylesheet" href="{}" integrity="{}" crossorigin="anonymous">',
+        '<link rel="stylesheet" href="{}" integrity="{}" crossorigin="anonymous"{}>',
         asset_url(name, settings.DAMHA_ASSETS),
         VENDOR_ASSETS[name]["integrity"],
+        _fallback(name),
     )
 
 
 @register.simple_tag
 def vendor_js(name):
     return format_html(
-        '<script src="{}" integrity="{}" crossorigin="anonymous" defer></script>',
+        '<script src="{}" integrity="{}" crossorigin="anonymous" defer{}></script>',
         asset_url(name, settings.DAMHA_ASSETS),
         VENDOR_ASSETS[name]["integrity"],
+        _fallback(name),
     )
 
 

@@ -53,4 +53,8 @@
   } else {
     init();
   }
+  // The CDN did not answer: static/js/vendor-fallback.js loaded the local Chart.js.
+  document.addEventListener("damha:vendor-loaded", function (event) {
+    if (event.detail === "chartjs") { init(); }
+  });
 })();

@@ -49,9 +49,13 @@ def test_pages_carry_the_integrity(client, settings):
     html = client.get("/accounts/login/").content.decode()
     assert (
         '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/bootstrap@5.3.3/dist/css/bootstrap.min.css" '
-        f'integrity="{VENDOR_ASSETS["bootstrap_css"]["integrity"]}" crossorigin="anonymous">'
+        f'integrity="{VENDOR_ASSETS["bootstrap_css"]["integrity"]}" crossorigin="anonymous" '
+        'data-fallback="/static/vendor/bootstrap/dist/css/bootstrap.min.css" data-vendor="bootstrap_css">'
     ) in html
     assert (
         '<script src="https://cdn.jsdelivr.net/npm/bootstrap@5.3.3/dist/js/bootstrap.bundle.min.js" '
-        f'integrity="{VENDOR_ASSETS["bootstrap_js"]["integrity"]}" crossorigin="anonymous" defer></script>'
+        f'integrity="{VENDOR_ASSETS["bootstrap_js"]["integrity"]}" crossorigin="anonymous" defer '
+        'data-fallback="/static/vendor/bootstrap/dist/js/bootstrap.bundle.min.js" data-vendor="bootstrap_js"></script>'
     ) in html
+    # The local copy the fallback names is served, byte for byte the CDN's (same SRI hash).
+    assert '<script src="/static/js/vendor-fallback.js"></script>' in html

@@ -71,7 +71,8 @@ def test_officer_submits_reviewer_returns_officer_corrects_reviewer_approves(pag
         row.get_by_role("link", name="Mở báo cáo").click()
     expect(page.locator("#figures-table")).to_contain_text("Số vụ phạm tội về trật tự xã hội")
     page.get_by_label("Lý do").fill(REASON)
-    _click_and_load(page, "button", "Trả lại")
+    page.locator("summary", has_text="Trả lại cho đơn vị sửa").click()  # asks for confirmation first
+    _click_and_load(page, "button", "Xác nhận trả lại")
     expect(page.locator(".alert-success")).to_have_text("Đã trả lại báo cáo của Xã Quảng Tân kèm lý do.")
     expect(page.locator("#submission-state")).to_have_text("Bị trả lại")
     _shot(page, screenshot, "entry-4-returned-by-reviewer-375")
@@ -91,7 +92,9 @@ def test_officer_submits_reviewer_returns_officer_corrects_reviewer_approves(pag
     # 4. The district police approve; the history shows every step.
     _switch_user(page, login, "duyet")
     page.goto(f"{demo_server.url}/submission/06913/2024-H2/")
-    _click_and_load(page, "button", "Duyệt (khóa số liệu)")
+    page.locator("summary", has_text="Duyệt (khóa số liệu)").click()  # asks for confirmation first
+    expect(page.locator("#approve-step")).to_contain_text("Số liệu sẽ bị khóa")
+    _click_and_load(page, "button", "Xác nhận duyệt và khóa số liệu")
     expect(page.locator(".alert-success")).to_have_text("Đã duyệt báo cáo của Xã Quảng Tân; số liệu đã khóa.")
     history = page.locator("#history")
     expect(history).to_contain_text("Duyệt: Đã gửi → Đã duyệt")

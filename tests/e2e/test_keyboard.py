@@ -95,7 +95,10 @@ def test_entry_and_review_work_with_the_keyboard_alone(page, demo_server):
     page.goto(f"{url}/submission/06895/2024-H2/")
     _tab_to(page, lambda f: f["name"] == "return-reason")
     page.keyboard.type("Thiếu ghi chú đối chiếu sổ theo dõi")
-    _tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Trả lại")
+    # "Trả lại" asks for confirmation: Enter opens the step, then the confirming button.
+    _tab_to(page, lambda f: f["tag"] == "SUMMARY" and f["text"] == "Trả lại cho đơn vị sửa")
+    page.keyboard.press("Enter")
+    _tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Xác nhận trả lại")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.locator(".alert-success")).to_contain_text("Đã trả lại báo cáo")
@@ -103,7 +106,9 @@ def test_entry_and_review_work_with_the_keyboard_alone(page, demo_server):
 
     # Approve Quảng Tân's report just submitted.
     page.goto(f"{url}/submission/06913/2024-H2/")
-    _tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"].startswith("Duyệt"))
+    _tab_to(page, lambda f: f["tag"] == "SUMMARY" and f["text"].startswith("Duyệt"))
+    page.keyboard.press("Enter")
+    _tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Xác nhận duyệt và khóa số liệu")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.locator(".alert-success")).to_have_text("Đã duyệt báo cáo của Xã Quảng Tân; số liệu đã khóa.")

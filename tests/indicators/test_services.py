@@ -75,10 +75,82 @@ def test_submit_records_who_and_when(world):
     assert reasons == [("Gửi báo cáo", S.DRAFT), ("Gửi báo cáo", S.SUBMITTED)]
 
 
-def test_editing_a_submitted_report_withdraws_it_to_draft(world):
+AWAITING = (
+    "Báo cáo đã gửi, đang chờ duyệt nên không sửa được. Muốn sửa, bấm “Rút lại để sửa” (báo cáo trở về bản nháp)."
+)
+
+
+@pytest.mark.parametrize("submit", [False, True])
+def test_saving_a_submitted_report_is_refused_and_changes_nothing(world, submit):
+    """ "Lưu nháp" never takes a submitted report back to draft silently (issue 15)."""
     _save(world, world.officer_a, submit=True, VU=3)
-    submission = _save(world, world.officer_a, version=2, VU=4)
-    assert (submission.status, submission.version) == (S.DRAFT, 3)
+    before = _history_counts()
+
+    with pytest.raises(services.WorkflowError) as refused:
+        _save(world, world.officer_a, version=2, submit=submit, VU=4)
+
+    assert refused.value.message == AWAITING
+    submission = Submission.objects.get()
+    assert (submission.status, submission.version) == (S.SUBMITTED, 2)
+    assert submission.figures.get().value == 3
+    assert _history_counts() == before
+
+
+def test_withdraw_takes_a_submitted_report_back_to_draft_with_a_history_entry(world):
+    submission = _save(world, world.officer_a, submit=True, VU=3)
+
+    withdrawn = services.withdraw(user=world.officer_a, submission=submission, version=2)
+
+    assert (withdrawn.status, withdrawn.version, withdrawn.updated_by) == (S.DRAFT, 3, world.officer_a)
+    record = Submission.history.filter(id=submission.pk).order_by("-history_id").first()
+    assert (record.history_user, record.history_change_reason, record.status, record.version) == (
+        world.officer_a,
+        "Rút lại để sửa",
+        S.DRAFT,
+        3,
+    )
+    newest = services.timeline(withdrawn)[0]
+    assert (newest.kind, newest.title, newest.old, newest.new, newest.who) == (
+        "status",
+        "Rút lại để sửa",
+        "Đã gửi",
+        "Nháp",
+        "Công an Quảng Tân",
+    )
+    # Now it can be corrected and sent again.
+    corrected = _save(world, world.officer_a, version=3, submit=True, VU=4)
+    assert (corrected.status, corrected.figures.get().value) == (S.SUBMITTED, 4)
+
+
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [
+        ("officer_b", "không thuộc phạm vi nhập liệu"),
+        ("reviewer", "chỉ được xem hoặc duyệt số liệu của Xã Quảng Tân"),
+        ("leader", "chỉ được xem hoặc duyệt số liệu của Xã Quảng Tân"),
+    ],
+)
+def test_only_the_units_entry_users_may_withdraw(world, who, message):
+    submission = _save(world, world.officer_a, submit=True, VU=3)
+    with pytest.raises(services.WorkflowError, match=message):
+        services.withdraw(user=getattr(world, who), submission=submission, version=2)
+    submission.refresh_from_db()
+    assert (submission.status, submission.version) == (S.SUBMITTED, 2)
+
+
+def test_withdraw_refuses_a_stale_version_a_draft_and_an_approved_report(world):
+    submission = _save(world, world.officer_a, submit=True, VU=3)
+    with pytest.raises(services.StaleVersionError):
+        services.withdraw(user=world.officer_a, submission=submission, version=1)
+    services.approve(user=world.reviewer, submission=submission, version=2)
+    with pytest.raises(services.WorkflowError, match="đã được .* duyệt lúc .* nên đã khóa"):
+        services.withdraw(user=world.officer_a, submission=submission, version=3)
+    draft = _save(world, world.officer_b, unit=world.b, VU=1)
+    with pytest.raises(services.WorkflowError) as refused:
+        services.withdraw(user=world.officer_b, submission=draft, version=1)
+    assert refused.value.message == (
+        "Chỉ rút lại được báo cáo đã gửi và đang chờ duyệt; báo cáo này đang ở trạng thái “Nháp”."
+    )
 
 
 def test_editing_a_returned_report_puts_it_back_to_draft_keeping_the_reason(world):
@@ -95,7 +167,7 @@ def test_editing_a_returned_report_puts_it_back_to_draft_keeping_the_reason(worl
 
 def test_resubmitting_an_unchanged_submitted_report_is_refused(world):
     _save(world, world.officer_a, submit=True, VU=3)
-    with pytest.raises(services.WorkflowError, match="đã được gửi, đang chờ duyệt"):
+    with pytest.raises(services.WorkflowError, match="đã gửi, đang chờ duyệt"):
         _save(world, world.officer_a, version=2, submit=True, VU=3)
 
 
@@ -297,7 +369,8 @@ def test_a_concurrent_first_save_is_reported_as_stale(world, monkeypatch):
 
 def test_approving_a_report_changed_since_it_was_opened_is_refused(world):
     submission = _save(world, world.officer_a, submit=True, VU=1)
-    _save(world, world.officer_a, version=2, submit=True, VU=9)
+    services.withdraw(user=world.officer_a, submission=submission, version=2)
+    _save(world, world.officer_a, version=3, submit=True, VU=9)
     with pytest.raises(services.StaleVersionError) as caught:
         services.approve(user=world.reviewer, submission=submission, version=2)
     assert [(c.indicator.code, c.seen, c.now) for c in caught.value.changes] == [("VU", 1, 9)]

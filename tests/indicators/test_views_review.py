@@ -217,12 +217,13 @@ def test_approving_a_draft_is_refused_with_a_message(world, client_for):
 
 def test_approving_a_report_changed_since_opened_is_refused(world, client_for, submitted):
     seen = submitted.version
+    services.withdraw(user=world.officer_a, submission=submitted, version=seen)
     services.save_figures(
         user=world.officer_a,
         unit=world.a,
         period=world.h2,
         values={"VU": (9, ""), "LAMRO": (1, ""), "QL": (1, "")},
-        version=seen,
+        version=seen + 1,
         submit=True,
     )
     response = client_for("reviewer").post(_submission_url("approve"), {"approve-version": seen}, follow=True)
