@@ -10,8 +10,11 @@ spelling as Vietnamese), no parts left over from python-docx's template.
 """
 
 import datetime
+import functools
 import io
 import math
+import unicodedata
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
@@ -31,6 +34,50 @@ SIGNATURE_SPACE_MM = 30
 QR_MM = 18
 LANGUAGE = "vi-VN"
 VML_NS = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+
+
+FONT_FILES = {
+    False: "LiberationSerif-Regular.ttf",
+    True: "LiberationSerif-Bold.ttf",
+}
+FONT_DIRS = ["/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation"]
+
+
+@functools.lru_cache(maxsize=2)
+def _advances(bold):
+    """{character: advance in em} of Liberation Serif, whose advances are Times New Roman's."""
+    from fontTools.ttLib import TTFont
+
+    for folder in FONT_DIRS:
+        path = Path(folder) / FONT_FILES[bold]
+        if path.exists():
+            font = TTFont(str(path), lazy=True)
+            scale = font["head"].unitsPerEm
+            metrics = font["hmtx"].metrics
+            return {chr(code): metrics[name][0] / scale for code, name in font.getBestCmap().items()}
+    return {}
+
+
+def text_width_mm(text, size, *, bold=False):
+    """How wide ``text`` sets in Times New Roman at ``size`` pt (0.5 em a letter without the font)."""
+    advances = _advances(bold)
+    ems = sum(advances.get(ch, 0.5) for ch in unicodedata.normalize("NFC", text))
+    return ems * size * 25.4 / 72
+
+
+def wrap_widths_mm(text, size, width_mm, *, bold=False):
+    """The widths of the lines ``text`` breaks into in a ``width_mm`` wide box (greedy, as Word)."""
+    lines, current = [], ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if current and text_width_mm(candidate, size, bold=bold) > width_mm:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return [text_width_mm(line, size, bold=bold) for line in lines]
 
 
 def twips(mm):
@@ -187,7 +234,9 @@ def build(content, content_hash, *, meta, qr_png=None, serif="Times New Roman"):
     left, right = top.rows[0].cells
     first(left, header["parent_body"].upper(), size=13, align=center)
     paragraph(left, header["issuing_body"].upper(), bold=True, size=13, align=center)
-    rule(paragraph(left, align=center, after=4), left_mm * 0.35)
+    # Decree 30: a rule 1/3 to 1/2 as long as the issuing body's name; 40%, measured.
+    name_mm = min(max(wrap_widths_mm(header["issuing_body"].upper(), 13, left_mm, bold=True) or [0]), left_mm)
+    rule(paragraph(left, align=center, after=4), (left_mm - SUBJECT_RULE * name_mm) / 2)
     paragraph(left, header["number_line"], size=13, align=center)
     first(right, header["national_name"], bold=True, size=12.5, align=center)
     motto = paragraph(right, header["motto"], bold=True, size=13, align=center)
@@ -202,7 +251,9 @@ def build(content, content_hash, *, meta, qr_png=None, serif="Times New Roman"):
     inset = TEXT_WIDTH_MM * SUBJECT_INSET
     subject = paragraph(document, content["subject"], bold=True, align=center)
     subject.paragraph_format.left_indent = subject.paragraph_format.right_indent = Mm(inset)
-    rule_inset = inset + (TEXT_WIDTH_MM - 2 * inset) * (1 - SUBJECT_RULE) / 2
+    box_mm = TEXT_WIDTH_MM - 2 * inset
+    longest = max(wrap_widths_mm(content["subject"], 14, box_mm, bold=True) or [box_mm])
+    rule_inset = (TEXT_WIDTH_MM - SUBJECT_RULE * longest) / 2
     rule(paragraph(document, align=center, before=3, after=12), rule_inset)
     if content["document"]["corrects"]:
         paragraph(
