@@ -14,7 +14,9 @@ from django.core.cache import caches
 from . import documents, signing
 from .models import ReportDocument, ReportStatus
 
-CODE_IN_PDF = re.compile(rb"/VerificationCode\s*\((?P<code>[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})\)")
+# The code as WeasyPrint writes it into the document information: "/verificationcode
+# (ME36\055S54Q\05552PN)" (its dashes as octal escapes).
+CODE_IN_PDF = re.compile(rb"/VerificationCode\s*\((?P<code>(?:[0-9A-Z]|-|\\055){14,20})\)", re.IGNORECASE)
 RATE_CACHE = "ratelimit"
 
 
@@ -77,7 +79,8 @@ def by_file(data):
             replaced_by=replacement_of(report),
         )
     match = CODE_IN_PDF.search(data)
-    claimed = _final_reports().filter(verification_code=match["code"].decode()).first() if match else None
+    code = documents.normalise_code(match["code"].replace(b"\\055", b"-").decode()) if match else ""
+    claimed = _final_reports().filter(verification_code=code).first() if code else None
     if claimed is None:
         return Verdict(issued=False, same_file=False, reason="unknown", signature=signing.check_signature(data))
     return Verdict(

@@ -419,11 +419,11 @@ def verify(request):
     """
     data = request.POST if request.method == "POST" else (request.GET if "code" in request.GET else None)
     form = VerifyForm(data, request.FILES or None, max_bytes=settings.DAMHA_VERIFY_MAX_BYTES)
-    verdict, status = None, 200
+    verdict, status, refused = None, 200, ""
     if data is not None:
         if not verification.allow(client_ip(request), limit=settings.DAMHA_VERIFY_PER_MINUTE):
             form = VerifyForm(max_bytes=settings.DAMHA_VERIFY_MAX_BYTES)
-            form.add_error(None, _("Quá nhiều lượt kiểm tra từ địa chỉ này. Vui lòng thử lại sau một phút."))
+            refused = _("Quá nhiều lượt kiểm tra từ địa chỉ này. Vui lòng thử lại sau một phút.")
             status = 429
         elif form.is_valid():
             if form.cleaned_data["document"]:
@@ -432,7 +432,8 @@ def verify(request):
                 verdict = verification.by_code(form.cleaned_data["code"])
         elif request.FILES:
             status = 400
-    return render(request, "reports/verify.html", {"form": form, "verdict": verdict}, status=status)
+    context = {"form": form, "verdict": verdict, "refused": refused}
+    return render(request, "reports/verify.html", context, status=status)
 
 
 # ------------------------------------------------------------------- meetings

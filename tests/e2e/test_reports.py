@@ -50,7 +50,9 @@ def test_office_creates_edits_finalises_and_downloads_the_h2_report(login, demo_
 
     report = ReportDocument.objects.get(number="20/BC-BCĐ")
     assert report.status == ReportStatus.FINAL and len(report.content_hash) == 64
-    expect(page.locator("#report-hash")).to_contain_text(report.content_hash)
+    expect(page.locator("#report-hash")).to_contain_text(report.verification_code)
+    # Not demo data and no DAMHA_SIGNING_CERT in the test server: issued unsigned, and said so.
+    expect(page.locator("#report-signature")).to_contain_text("không có chữ ký số")
 
     sizes = {}
     for extension, content_type in TYPES.items():
@@ -63,7 +65,9 @@ def test_office_creates_edits_finalises_and_downloads_the_h2_report(login, demo_
         sizes[extension] = target.stat().st_size
         response = page.request.get(f"{demo_server.url}/reports/{report.pk}.{extension}")
         assert response.headers["content-type"] == content_type
-        # PDF and XLSX embed their creation time, so the two copies may differ by a few bytes.
+        # The PDF is the issued file, byte for byte; the XLSX embeds its creation time.
+        if extension == "pdf":
+            assert response.body() == target.read_bytes()
         assert abs(len(response.body()) - sizes[extension]) < 100
     assert sizes["pdf"] > 20_000 and sizes["docx"] > 20_000 and sizes["xlsx"] > 5_000, sizes
 
