@@ -247,7 +247,7 @@ def test_xlsx_holds_the_table_with_numbers_as_numbers(office_client, report):
     }
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
-    assert sheet.print_title_rows == f"{header_at + 1}:{header_at + 1}"
+    assert sheet.print_title_rows == f"${header_at + 1}:${header_at + 1}"
     assert sheet.freeze_panes == f"C{header_at + 2}"
     assert rows[-1][0] == f"Mã xác thực: {report.verification_code} (kiểm tra tại /verify/)"
     assert book.properties.creator == "BAN CHỈ ĐẠO 138" and book.properties.language == "vi-VN"
