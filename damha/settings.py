@@ -278,6 +278,10 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "WARNING"},
         # Our own "damha.security" lines say the same in fewer words.
         "axes": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # /verify/ checks signatures without trust anchors on purpose: pyHanko would log a
+        # path-building traceback for every check (reports/signing.py says what it means).
+        "pyhanko": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
+        "pyhanko_certvalidator": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
     },
 }
 

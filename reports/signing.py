@@ -237,10 +237,15 @@ def check_signature(pdf):
         return SignatureCheck(error=str(error) or error.__class__.__name__)
     if not signatures:
         return SignatureCheck()
+    from pyhanko_certvalidator import ValidationContext
+
+    # Integrity and cryptography only: no trust anchors, and never a network fetch (CRL, OCSP,
+    # AIA) from a public page; whether the signer is the committee is the report's own record.
+    context = ValidationContext(trust_roots=[], allow_fetching=False)
     intact, whole, signer, signed_at = True, False, "", None
     for signature in signatures:
         try:
-            status = validate_pdf_signature(signature)
+            status = validate_pdf_signature(signature, context)
         except (SignatureValidationError, PdfReadError, ValueError, KeyError, TypeError) as error:
             return SignatureCheck(count=len(signatures), error=str(error) or error.__class__.__name__)
         intact = intact and bool(status.intact and status.valid)
