@@ -11,6 +11,8 @@ self-signed demo certificate that ``load_demo`` makes under the data directory
 (``DAMHA_DATA_DIR``); it is never used for real data and names itself a demo certificate.
 """
 
+import asyncio
+import concurrent.futures
 import dataclasses
 import datetime
 import functools
@@ -169,6 +171,25 @@ def _stamp_font():
     return target
 
 
+def outside_event_loop(func):
+    """Run ``func`` in a worker thread when this thread already runs an asyncio event loop.
+
+    pyHanko's synchronous API calls asyncio.run(), which refuses to start inside a running
+    loop (an ASGI server, or Playwright's sync API in the browser tests)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return func(*args, **kwargs)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(func, *args, **kwargs).result()
+
+    return wrapper
+
+
+@outside_event_loop
 def sign_pdf(pdf, credentials, *, box, page, signer_label, location=""):
     """``pdf`` signed (PAdES B-B, incremental update) with a visible stamp in ``box``.
 
@@ -222,6 +243,7 @@ class SignatureCheck:
     error: str = ""
 
 
+@outside_event_loop
 def check_signature(pdf):
     """Validate the signatures of ``pdf`` (integrity and cryptography; trust is not judged here)."""
     from pyhanko.pdf_utils.misc import PdfReadError
