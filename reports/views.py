@@ -2,6 +2,7 @@
 
 from itertools import groupby
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,7 +29,6 @@ from committees.access import (
     subtree_q,
 )
 from committees.models import Conclusion, Meeting, SteeringCommittee
-from damha.security import client_ip
 from indicators import datacache, rollup
 from indicators.models import Criterion, IndicatorKind, Period
 
@@ -422,7 +422,8 @@ def verify(request):
     form = VerifyForm(data, request.FILES or None, max_bytes=settings.DAMHA_VERIFY_MAX_BYTES)
     verdict, status, refused = None, 200, ""
     if data is not None:
-        if not verification.allow(client_ip(request), limit=settings.DAMHA_VERIFY_PER_MINUTE):
+        # The client's address as the login throttle sees it (AXES_CLIENT_IP_CALLABLE).
+        if not verification.allow(get_client_ip_address(request), limit=settings.DAMHA_VERIFY_PER_MINUTE):
             form = VerifyForm(max_bytes=settings.DAMHA_VERIFY_MAX_BYTES)
             refused = _("Quá nhiều lượt kiểm tra từ địa chỉ này. Vui lòng thử lại sau một phút.")
             status = 429
