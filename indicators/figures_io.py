@@ -25,7 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from committees import access
 from committees.models import AdministrativeUnit
 
-from . import services
+from . import services, validation
 from .models import Figure, Indicator, IndicatorKind, Period, Submission
 
 HEADER = ("unit_code", "indicator_code", "period", "value", "note")
@@ -270,7 +270,53 @@ def validate(rows, user):
             errors.extend(RowError(number, problem) for problem in problems)
         else:
             valid.append(FigureRow(number, unit, indicator, period, value, note))
+    if not errors:
+        errors = _rule_errors(valid, submissions)
     return valid, errors
+
+
+def _rule_errors(rows, submissions):
+    """Validation rules on each unit's figures for each half as they would stand after the
+    import (its saved figures, then the file's rows over them). An import submits, so a
+    warning without a note refuses it as an error does (indicators/validation.py)."""
+    groups = {}
+    for row in rows:
+        groups.setdefault((row.unit, row.period), []).append(row)
+    ids = {submissions[(u.pk, p.pk)].pk: (u.pk, p.pk) for u, p in groups if (u.pk, p.pk) in submissions}
+    saved = {}
+    for submission_id, code, value, note in Figure.objects.filter(submission_id__in=ids).values_list(
+        "submission_id", "indicator__code", "value", "note"
+    ):
+        saved.setdefault(ids[submission_id], {})[code] = (value, note)
+    levels = {unit.level for unit, _period in groups}
+    entered = {level: list(services.entered_indicators(level)) for level in levels}
+    rules = {level: validation.rules_for(indicators) for level, indicators in entered.items()}
+    errors = []
+    for (unit, period), unit_rows in groups.items():
+        current = dict(saved.get((unit.pk, period.pk), {}))
+        for row in unit_rows:
+            current[row.indicator.code] = (row.value, row.note or current.get(row.indicator.code, (None, ""))[1])
+        result = validation.check(
+            indicators=entered[unit.level],
+            rules=rules[unit.level],
+            values={code: value for code, (value, _note) in current.items()},
+            notes={code: note for code, (_value, note) in current.items()},
+        )
+        line = {row.indicator.code: row.row for row in unit_rows}
+        for violation in result.errors + result.warnings:
+            if violation in result.warnings and any(result.notes.get(code) for code in violation.codes):
+                continue
+            numbers = sorted(line[code] for code in violation.codes if code in line)
+            message = _("%(unit)s, kỳ %(period)s (dòng %(rows)s): %(message)s") % {
+                "unit": unit.name,
+                "period": period.code,
+                "rows": ", ".join(str(n) for n in numbers),
+                "message": violation.message(result.names),
+            }
+            if not violation.is_error:
+                message += " " + _("Ghi lý do vào cột note của một trong các dòng này.")
+            errors.append(RowError(numbers[0] if numbers else 1, message))
+    return sorted(errors, key=lambda error: error.row)
 
 
 def import_file(data, filename, user):

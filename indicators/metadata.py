@@ -40,7 +40,10 @@ from .models import (
     IndicatorKind,
     OverTime,
     Period,
+    RuleOperator,
+    RuleSeverity,
     Target,
+    ValidationRule,
     decree09_window,
     parse_period_code,
 )
@@ -68,6 +71,7 @@ SECTIONS = {
         "section",
     ),
     "targets": ("indicator", "unit", "period", "comparison", "value", "plan"),
+    "validation_rules": ("code", "name", "left", "operator", "right", "severity"),
 }
 MEMBER_KEYS = ("name", "position", "role")
 CRITERION_KEYS = ("indicator", "comparison", "value")
@@ -206,6 +210,17 @@ def export_metadata():
                 "plan": _code(target.plan, "number"),
             }
             for target in targets
+        ],
+        "validation_rules": [
+            {
+                "code": rule.code,
+                "name": rule.name,
+                "left": rule.left,
+                "operator": rule.operator,
+                "right": rule.right,
+                "severity": rule.severity,
+            }
+            for rule in sorted(ValidationRule.objects.all(), key=lambda r: r.code)
         ],
     }
 
@@ -434,6 +449,35 @@ class _Checker:
             return False
         seen[key] = where
         return True
+
+
+def _rule_side(c, entry, key, where, indicators, levels):
+    """One side of a validation rule: a list of entered indicators' codes, or a number."""
+    value = entry.get(key)
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        if number.is_finite():
+            return int(number) if number == number.to_integral_value() else float(number)
+    elif isinstance(value, list) and value and all(isinstance(code, str) and code.strip() for code in value):
+        for code in value:
+            if code not in indicators:
+                c.error(where, _('chỉ tiêu "%(code)s" không tồn tại.') % {"code": code})
+                continue
+            kind, level = indicators[code]
+            if kind not in ENTERED:
+                c.error(
+                    where,
+                    _('chỉ tiêu "%(code)s" phải là chỉ tiêu nhập số liệu (count hoặc yes_no).') % {"code": code},
+                )
+            levels.add(level)
+        return list(value)
+    if key in entry:
+        c.error(
+            where,
+            _('trường "%(key)s" phải là danh sách mã chỉ tiêu (ví dụ ["TTXH_VU"]) hoặc một số, không phải %(value)s.')
+            % {"key": key, "value": _show(value)},
+        )
+    return None
 
 
 def _field(model, name):
@@ -745,6 +789,29 @@ def _check_targets(c, entries, known):
     return rows
 
 
+def _check_validation_rules(c, entries, known):
+    """The optional section: each side a list of entered indicators at one level, or a number."""
+    rows, seen = [], {}
+    R = ValidationRule
+    for where, entry in c.entries(entries, "validation_rules", SECTIONS["validation_rules"]):
+        code = c.text(entry, "code", where, _field(R, "code"))
+        row = {
+            "where": where,
+            "code": code,
+            "name": c.text(entry, "name", where, _field(R, "name")),
+            "operator": c.choice(entry, "operator", where, RuleOperator.values, _("phép so sánh")),
+            "severity": c.choice(entry, "severity", where, RuleSeverity.values, _("mức độ")),
+        }
+        levels = set()
+        for key in ("left", "right"):
+            row[key] = _rule_side(c, entry, key, where, known["indicators"], levels)
+        if len(levels) > 1:
+            c.error(where, _("các chỉ tiêu của một quy tắc phải được nhập ở cùng một cấp."))
+        if c.unique(seen, code, where, _('mã quy tắc "%(code)s"') % {"code": code}):
+            rows.append(row)
+    return rows
+
+
 _SECTION_CHECKS = (
     ("units", _check_units),
     ("successions", _check_successions),
@@ -753,6 +820,7 @@ _SECTION_CHECKS = (
     ("periods", _check_periods),
     ("indicators", _check_indicators),
     ("targets", _check_targets),
+    ("validation_rules", _check_validation_rules),
 )
 
 
@@ -900,6 +968,11 @@ def _write(clean):
     Target.objects.bulk_create(new, batch_size=1000)
     Target.objects.bulk_update(changed, ["comparison", "value", "plan_id"], batch_size=1000)
     stats["targets"].update(created=len(new), updated=len(changed), unchanged=len(wanted) - len(new) - len(changed))
+
+    rules = {rule.code: rule for rule in ValidationRule.objects.all()}
+    for row in clean["validation_rules"]:  # saved one by one: each change keeps its history row
+        values = {key: row[key] for key in SECTIONS["validation_rules"]}
+        _save(ValidationRule, rules, row["code"], values, stats["validation_rules"])
     return stats
 
 

@@ -439,3 +439,69 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class RuleOperator(models.TextChoices):
+    LE = "<=", "≤"
+    LT = "<", "<"
+    EQ = "==", "="
+    NE = "!=", "≠"
+    GE = ">=", "≥"
+    GT = ">", ">"
+
+
+class RuleSeverity(models.TextChoices):
+    ERROR = "error", _("Lỗi (không cho lưu, gửi)")
+    WARNING = "warning", _("Cảnh báo (cần ghi chú)")
+
+
+class ValidationRule(models.Model):
+    """A check on one unit's own figures for one half (DESIGN.md "Validation rules").
+
+    ``left`` and ``right`` are each a list of indicator codes whose figures are added, or a
+    number. Checked by indicators/validation.py, the one place rules are evaluated.
+    """
+
+    code = models.CharField(_("mã quy tắc"), max_length=40, unique=True)
+    name = models.CharField(_("tên quy tắc"), max_length=300)
+    left = models.JSONField(
+        _("vế trái"), help_text=_('Danh sách mã chỉ tiêu được cộng, ví dụ ["TTXH_LAMRO"], hoặc một số.')
+    )
+    operator = models.CharField(_("phép so sánh"), max_length=2, choices=RuleOperator.choices)
+    right = models.JSONField(
+        _("vế phải"), help_text=_('Danh sách mã chỉ tiêu được cộng, ví dụ ["TTXH_VU"], hoặc một số.')
+    )
+    severity = models.CharField(_("mức độ"), max_length=10, choices=RuleSeverity.choices, default=RuleSeverity.ERROR)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quy tắc kiểm tra số liệu")
+        verbose_name_plural = _("quy tắc kiểm tra số liệu")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(name="rule_operator_known", condition=Q(operator__in=RuleOperator.values)),
+            models.CheckConstraint(name="rule_severity_known", condition=Q(severity__in=RuleSeverity.values)),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.name}"
+
+    def codes(self):
+        """Indicator codes named on either side, in order, without repeats."""
+        found = []
+        for side in (self.left, self.right):
+            if isinstance(side, list):
+                found += [code for code in side if code not in found]
+        return found
+
+    def clean(self):
+        from .validation import side_problem  # the rule's shape is validation's to define
+
+        errors = {}
+        for name in ("left", "right"):
+            problem = side_problem(getattr(self, name))
+            if problem:
+                errors[name] = problem
+        if errors:
+            raise ValidationError(errors)

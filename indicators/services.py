@@ -35,6 +35,7 @@ from committees import access
 from committees.errors import ServiceError
 from committees.models import AdministrativeUnit
 
+from . import selectors, validation
 from .models import Figure, Indicator, IndicatorKind, Period, Submission, SubmissionStatus
 
 S = SubmissionStatus
@@ -54,6 +55,11 @@ class Change:
     indicator: Indicator
     seen: int | None
     now: int | None
+
+
+class RuleError(WorkflowError):
+    """Figures refused by validation rules (indicators/validation.py); ``messages`` name
+    each rule and its figures. Nothing was written."""
 
 
 class StaleVersionError(WorkflowError):
@@ -293,6 +299,14 @@ def save_figures(*, user, unit, period, values, version, submit=False):
                 raise WorkflowError(f"{indicator.name}: {problem}")
 
         existing = {} if submission is None else {figure.indicator_id: figure for figure in submission.figures.all()}
+        _check_rules(
+            unit=unit,
+            period=period,
+            indicators=list(indicators.values()),
+            figures=existing,
+            values=values,
+            submit=submit,
+        )
         pending = []
         for code, (value, note) in values.items():
             indicator = indicators[code]
@@ -324,6 +338,26 @@ def save_figures(*, user, unit, period, values, version, submit=False):
             _advance(submission, user, action, status=new_status)
         _write_figures(submission, pending, user, action)
         return submission
+
+
+def _check_rules(*, unit, period, indicators, figures, values, submit):
+    """Refuse figures breaking an error rule; on submit, also warnings and outliers with
+    no note (indicators/validation.py). ``figures``: the saved ones by indicator id;
+    ``values``: {code: (value, note)} about to be saved over them."""
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    current = {by_id[pk].code: (figure.value, figure.note) for pk, figure in figures.items() if pk in by_id}
+    current.update(values)
+    result = validation.check(
+        indicators=indicators,
+        rules=validation.rules_for(indicators),
+        values={code: value for code, (value, _note) in current.items()},
+        notes={code: note for code, (_value, note) in current.items()},
+        history=selectors.recent_history(unit, period) if submit else None,
+    )
+    if result.errors:
+        raise RuleError(result.error_messages())
+    if submit and result.unexplained():
+        raise RuleError(result.unexplained())
 
 
 def _advance(submission, user, reason, *, status, **fields):
@@ -374,6 +408,15 @@ def submit(*, user, submission, version=None):
             raise _stale(locked, version)
         if locked.status == S.SUBMITTED:
             raise WorkflowError(_("Báo cáo đã được gửi, đang chờ duyệt."))
+        figures = {figure.indicator_id: figure for figure in locked.figures.all()}
+        _check_rules(
+            unit=locked.unit,
+            period=locked.period,
+            indicators=list(entered_indicators(locked.unit.level)),
+            figures=figures,
+            values={},
+            submit=True,
+        )
         _advance(locked, user, _("Gửi báo cáo"), status=S.SUBMITTED)
         return locked
 

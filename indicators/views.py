@@ -105,12 +105,14 @@ def review(request, unit_code, period_code):
     unit = access.get_unit_for(request.user, unit_code, roles=[Role.REVIEW])
     period = _half_period(period_code)
     rows = selectors.review_rows(unit, period)
+    follow_ups = selectors.follow_ups(reports=[(row["unit"], row["submission"]) for row in rows], period=period)
     context = {
         "unit": unit,
         "period": period,
         "rows": rows,
         "summary": selectors.review_summary(rows),
         "none_sent": bool(rows) and not any(row["submission"] for row in rows),
+        "follow_ups": follow_ups,
         "periods": Period.objects.newest_first(),
     }
     return render(request, "indicators/review.html", context)
@@ -122,11 +124,13 @@ def submission(request, unit_code, period_code):
     unit = access.get_unit_for(request.user, unit_code)
     period = _half_period(period_code)
     report = selectors.unit_report(unit, period)
-    rows = report.sections(with_history=False)
+    rows = report.sections()
+    flags = report.check().flags() if report.submission else {}
     for _section, section_rows in rows:
         for row in section_rows:
             figure = report.figures.get(row["indicator"].pk)
             row["note"] = figure.note if figure else ""
+            row["flags"] = flags.get(row["indicator"].code, [])
     reviewer = access.can_review(request.user, unit)
     version = report.version
     context = {
@@ -136,6 +140,8 @@ def submission(request, unit_code, period_code):
         "state_label": report.state_label,
         "state_badge": report.state_badge,
         "sections": rows,
+        "previous_code": report.previous_code,
+        "last_year_code": report.last_year_code,
         "events": services.timeline(report.submission) if report.submission else [],
         "can_review": reviewer,
         "can_edit": services.edit_blocker(user=request.user, unit=unit, period=period, submission=report.submission)

@@ -17,6 +17,7 @@ STATUS_LABELS = {
     rollup.IN_PROGRESS: gettext_lazy("Đang thực hiện"),
     rollup.NO_TARGET: gettext_lazy("Chưa giao chỉ tiêu"),
     rollup.NO_DATA: gettext_lazy("Chưa có số liệu"),
+    rollup.INCOMPLETE: gettext_lazy("Tạm tính"),
 }
 
 STATUS_STYLES = {
@@ -25,6 +26,7 @@ STATUS_STYLES = {
     rollup.IN_PROGRESS: "warning",
     rollup.NO_TARGET: "secondary",
     rollup.NO_DATA: "light",
+    rollup.INCOMPLETE: "info",
 }
 
 COMPARISON_SYMBOLS = {
@@ -114,7 +116,7 @@ def result_text(row, unit=None):
             "percent": pct(row.percent),
         }
     if target.comparison in (Comparison.REDUCE_BY, Comparison.REDUCE_BY_PERCENT):
-        last = row.last_year_cumulative
+        last = row.cumulative_last_year
         if last is None:
             return with_measure(value, indicator)
         reduction = last - value
@@ -189,6 +191,8 @@ def sentence(row, period, unit=None):
     scope = _target_scope(row, period)
     achieved = row.status == rollup.ACHIEVED
     verdict = _("đạt chỉ tiêu") if achieved else _("chưa đạt chỉ tiêu")
+    if row.status == rollup.INCOMPLETE:  # never a verdict the missing reports could overturn
+        verdict = _("tạm tính, chưa đủ số liệu để đánh giá")
 
     if indicator.kind == IndicatorKind.RATE:
         text = _("%(name)s đạt %(value)s") % {"name": name, "value": pct(value)}
@@ -243,7 +247,7 @@ def sentence(row, period, unit=None):
         }
 
     # reduce_by / reduce_by_percent: compared with the same cumulative a year earlier.
-    last = row.last_year_cumulative
+    last = row.cumulative_last_year
     if last is None:
         return _("%(name)s: %(value)s, chưa có số liệu cùng kỳ để so sánh") % {
             "name": name,

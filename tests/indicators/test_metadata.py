@@ -24,10 +24,10 @@ from committees.models import (
 )
 from indicators.fixtures import demo as demo_data
 from indicators.metadata import MetadataError, dumps, export_metadata, import_metadata, loads
-from indicators.models import Criterion, Figure, Indicator, Period, Submission, Target
+from indicators.models import Criterion, Figure, Indicator, Period, Submission, Target, ValidationRule
 
 # The models behind each section of the file, in the file's order.
-EXPORTED = [AdministrativeUnit, UnitSuccession, Plan, SteeringCommittee, Period, Indicator, Target]
+EXPORTED = [AdministrativeUnit, UnitSuccession, Plan, SteeringCommittee, Period, Indicator, Target, ValidationRule]
 
 
 def table_counts():
@@ -41,6 +41,8 @@ def empty_database():
     for model in (Submission, Figure):
         model.history.all().delete()
     Target.objects.all().delete()
+    ValidationRule.objects.all().delete()
+    ValidationRule.history.all().delete()
     Criterion.objects.all().delete()
     Indicator.objects.filter(kind="rate").delete()
     Indicator.objects.all().delete()
@@ -105,7 +107,16 @@ def test_export_format(demo):
     text = dumps(export_metadata())
     data = json.loads(text)
 
-    assert list(data) == ["units", "successions", "plans", "committees", "periods", "indicators", "targets"]
+    assert list(data) == [
+        "units",
+        "successions",
+        "plans",
+        "committees",
+        "periods",
+        "indicators",
+        "targets",
+        "validation_rules",
+    ]
     assert text.endswith("}\n") and not text.endswith("\n\n")
     assert '"name": "Xã Đầm Hà"' in text  # letters as they are, not \u escapes
     assert text.startswith('{\n  "units": [\n    {\n      "code": "22",')
@@ -396,7 +407,7 @@ REFUSALS = [
         "unknown top-level key",
         _set(["figures"], []),
         'Mục "figures" ở cấp ngoài cùng không có trong định dạng (các mục: units, successions, plans, committees, '
-        "periods, indicators, targets).",
+        "periods, indicators, targets, validation_rules).",
     ),
     ("missing field", _set(["units", 0, "name"], DELETE), 'units[0] (code "06999"): thiếu trường bắt buộc "name".'),
     (
@@ -656,7 +667,7 @@ def test_invalid_json_is_refused(db):
         import_metadata(loads('{"periods": [{"code": "2026", "deadline": null}], "bogus": 1.005}'))
     assert refused.value.errors == [
         'Mục "bogus" ở cấp ngoài cùng không có trong định dạng (các mục: units, successions, plans, committees, '
-        "periods, indicators, targets)."
+        "periods, indicators, targets, validation_rules)."
     ]
     assert not Period.objects.filter(code="2026").exists()
 
@@ -735,6 +746,7 @@ def test_the_documented_example_imports(db):
         "indicators": 5,
         "criteria": 1,
         "targets": 2,
+        "validation_rules": 1,
     }
     assert (Period.objects.get(code="2024-H1").start, Period.objects.get(code="2024-H1").end) == (
         datetime.date(2023, 12, 15),
@@ -750,4 +762,4 @@ def test_export_query_count_does_not_grow_with_the_data(demo_metadata):
         data = export_metadata()
 
     assert len(data["units"]) == AdministrativeUnit.objects.count()
-    assert len(demo_only) == len(more) == 10
+    assert len(demo_only) == len(more) == 11
