@@ -26,7 +26,8 @@ node_modules/.installed: package.json
 assets: node_modules/.installed
 
 # Chromium for browser tests, fonts with every Vietnamese letter for PDFs, poppler for
-# checking them. Installed with apt-get when missing (needs root, as on CI).
+# checking them (pdfsig for signatures), LibreOffice (no GUI) to lay out the DOCX and XLSX
+# as a recipient's office suite does. Installed with apt-get when missing (needs root, as on CI).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -34,6 +35,8 @@ system-deps:
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	fc-list 2>/dev/null | grep -q LiberationSerif-Regular.ttf || missing="$$missing fonts-liberation2"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

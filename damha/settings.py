@@ -187,7 +187,9 @@ CACHES = {
         else "django.core.cache.backends.dummy.DummyCache",
         "LOCATION": "damha",
         "OPTIONS": {"MAX_ENTRIES": env_int("DAMHA_CACHE_ENTRIES", 300)},
-    }
+    },
+    # Counters of the public /verify/ page's rate limit: always on, whatever DAMHA_CACHE says.
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "damha-ratelimit"},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -258,6 +260,44 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 # The public address of the site, for links in e-mails (e.g. https://bcd.damha.example).
 DAMHA_SITE_URL = os.environ.get("DAMHA_SITE_URL", "").rstrip("/")
 
+# Files the application writes at run time (the demo's signing certificate); never committed.
+DAMHA_DATA_DIR = Path(os.environ.get("DAMHA_DATA_DIR") or BASE_DIR / "data")
+
+
+def _signing_certificate():
+    """DAMHA_SIGNING_CERT (a PKCS#12 file) and DAMHA_SIGNING_PASSWORD: the committee's
+    certificate that signs issued reports (docs/reports.md). Unset: reports are issued
+    unsigned. Set: the file must open with the password, or the server refuses to start."""
+    path = os.environ.get("DAMHA_SIGNING_CERT", "").strip()
+    password = os.environ.get("DAMHA_SIGNING_PASSWORD", "")
+    if not path:
+        if password:
+            raise ImproperlyConfigured("DAMHA_SIGNING_PASSWORD is set but DAMHA_SIGNING_CERT is not.")
+        return None, ""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise ImproperlyConfigured(f"DAMHA_SIGNING_CERT: cannot read {path} ({error.strerror}).") from None
+    try:
+        key, certificate, _chain = pkcs12.load_key_and_certificates(data, password.encode() or None)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DAMHA_SIGNING_CERT: {path} is not a PKCS#12 file, or DAMHA_SIGNING_PASSWORD does not open it."
+        ) from None
+    if key is None or certificate is None:
+        raise ImproperlyConfigured(f"DAMHA_SIGNING_CERT: {path} holds no private key with its certificate.")
+    return Path(path), password
+
+
+DAMHA_SIGNING_CERT, DAMHA_SIGNING_PASSWORD = _signing_certificate()
+
+# /verify/ (public): at most this many checks per client address and minute; uploads up to
+# this many bytes (docs/reports.md).
+DAMHA_VERIFY_PER_MINUTE = env_int("DAMHA_VERIFY_PER_MINUTE", 20)
+DAMHA_VERIFY_MAX_BYTES = env_int("DAMHA_VERIFY_MAX_BYTES", 10 * 1024 * 1024)
+
 # Logins, lockouts and refused accesses go to "damha.security" (docs/security.md);
 # Django's own security events (CSRF failures, bad Host headers) to "django.security";
 # server errors (500) with their tracebacks to "django.request" — Django's default sends
@@ -282,6 +322,10 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # Our own "damha.security" lines say the same in fewer words.
         "axes": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # /verify/ checks signatures without trust anchors on purpose: pyHanko would log a
+        # path-building traceback for every check (reports/signing.py says what it means).
+        "pyhanko": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
+        "pyhanko_certvalidator": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
     },
 }
 

@@ -21,7 +21,7 @@ from indicators.models import Indicator
 from . import wording
 from .models import SECTION_FIELDS
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: "sample", "appendix" and the table's "Đánh giá" column (issue 16)
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 # The report is an official Vietnamese document: its texts stay Vietnamese whatever
@@ -52,7 +52,76 @@ def section_titles():
 
 def table_columns(period):
     result = _("Kết quả 6 tháng") if period.is_half else _("Kết quả năm")
-    return [_("Chỉ tiêu"), _("ĐVT"), _("Giao năm"), result, _("Cùng kỳ"), _("Tăng/giảm"), _("% đạt")]
+    return [
+        _("Chỉ tiêu"),
+        _("ĐVT"),
+        _("Giao năm"),
+        result,
+        _("Cùng kỳ"),
+        _("Tăng/giảm"),
+        _("% đạt"),
+        _("Đánh giá"),
+    ]
+
+
+def short_date(day):
+    """ "08/7/2024": the date of a cited document, with Decree 30's leading zeros (days below
+    10, months 1 and 2)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{day.day:02d}/{month}/{day.year}"
+
+
+def issuer_in_sentence(issuing_body):
+    """ "BAN CHỈ ĐẠO 138" → "Ban Chỉ đạo 138", as a body is named inside a sentence."""
+    text = " ".join(issuing_body.split())
+    if text.upper().startswith("BAN CHỈ ĐẠO"):
+        return "Ban Chỉ đạo" + text[len("BAN CHỈ ĐẠO") :]
+    return text[:1].upper() + text[1:].lower()
+
+
+def appendix(report):
+    """The appendix's heading: "Phụ lục" on its own line, its title, and what it is attached to."""
+    number = report.number or "…"
+    return {
+        "label": _("Phụ lục"),
+        "title": _("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU %(period)s") % {"period": str(report.period.label).upper()},
+        "note": _("(Kèm theo Báo cáo số %(number)s ngày %(day)s của %(issuer)s)")
+        % {"number": number, "day": short_date(report.issued_on), "issuer": issuer_in_sentence(report.issuing_body)},
+        "reference": _("Kết quả thực hiện từng chỉ tiêu chi tiết tại Phụ lục kèm theo Báo cáo này."),
+    }
+
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def verification_code(content_hash):
+    """The short code printed on an issued report ("Mã xác thực"): 60 bits of its content
+    hash in Crockford's base 32, e.g. "K3QF-9T2M-XW4A"; /verify/ looks reports up by it."""
+    if not content_hash:
+        return ""
+    number = int(content_hash[:15], 16)
+    chars = "".join(CROCKFORD[(number >> shift) & 31] for shift in range(55, -1, -5))
+    return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
+
+
+def normalise_code(text):
+    """What a person typed, as a code: case, spaces and dashes ignored; O→0, I/L→1."""
+    cleaned = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    if len(cleaned) != 12 or any(ch not in CROCKFORD for ch in cleaned):
+        return ""
+    return "-".join(cleaned[i : i + 4] for i in range(0, 12, 4))
+
+
+def for_rendering(content):
+    """The content with the keys that reports issued before issue 16 lack filled in, so
+    every renderer can rely on them (their snapshot itself is never changed)."""
+    if "appendix" in content:
+        return content
+    content = {**content, "sample": False}
+    title = content["table"]["title"].split(": ", 1)[-1]
+    content["appendix"] = {"label": _("Phụ lục"), "title": title, "note": "", "reference": ""}
+    return content
 
 
 def committees_of(report):
@@ -160,6 +229,7 @@ def build_content(report, *, today=None):
     meeting = report.meeting
     return {
         "format": FORMAT_VERSION,
+        "sample": report.sample_data,
         "document": {
             "id": report.pk,
             "version": report.version,
@@ -191,6 +261,7 @@ def build_content(report, *, today=None):
         "sections": [
             {"key": key, "title": titles[key], "paragraphs": _lines(getattr(report, key))} for key in SECTION_FIELDS
         ],
+        "appendix": appendix(report),
         "table": {
             "title": _("PHỤ LỤC: KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU %(period)s")
             % {"period": str(report.period.label).upper()},
@@ -229,5 +300,5 @@ def content_hash(content):
 def content_for(report):
     """What every export renders: the frozen snapshot when final, else the live content."""
     if report.is_final:
-        return report.snapshot
+        return for_rendering(report.snapshot)
     return build_content(report)

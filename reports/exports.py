@@ -5,10 +5,16 @@ snapshot of a final report, the live roll-up for a draft. Numbers in spreadsheet
 written as numbers (never formulas or text).
 """
 
+import dataclasses
+import datetime
+import functools
 import io
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -16,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from indicators.xlsx import append_row
 
-from . import wording
+from . import documents, wording
 from .documents import in_official_language
 
 
@@ -114,309 +120,289 @@ def dashboard_workbook(progress):
 
 DOCUMENT_CSS = "css/document.css"
 SERIF = "Times New Roman"
+LANGUAGE_TAG = "vi-VN"
+APPLICATION = "Theo dõi chỉ tiêu Ban Chỉ đạo Đầm Hà"
+SIGNATURE_ANCHOR = "doc-signature-space"
+PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px (1/96 in); PDF points are 1/72 in
+
+
+def document_meta(content, content_hash=""):
+    """What the PDF's and the DOCX's metadata say: title, author (the issuing body), the
+    issue date as the creation date, the content hash and the verification code."""
+    header = content["header"]
+    number = header["number"] or _("dự thảo")
+    return {
+        "title": f"{content['doc_type'].capitalize()} {number}: {content['subject']}",
+        "author": header["issuing_body"],
+        "organisation": header["parent_body"],
+        "subject": content["subject"],
+        "keywords": ", ".join(
+            part
+            for part in (
+                content["doc_type"].capitalize(),
+                header["number"],
+                content["period"]["label"],
+                f"{_('Mã xác thực')}: {documents.verification_code(content_hash)}" if content_hash else "",
+            )
+            if part
+        ),
+        "application": APPLICATION,
+        "created": header["issued_on"],
+        "language": LANGUAGE_TAG,
+    }
+
+
+def verify_url(code=""):
+    """The public page where a recipient checks a report (absolute when DAMHA_SITE_URL is set)."""
+    path = reverse("reports:verify")
+    if code:
+        path += "?" + urlencode({"code": code})
+    return f"{settings.DAMHA_SITE_URL}{path}" if settings.DAMHA_SITE_URL else path
+
+
+def qr_svg_data_uri(text):
+    """A QR code (segno, pure Python) as an SVG data URI for WeasyPrint and the print view."""
+    import segno
+
+    return segno.make(text, error="m").svg_data_uri(scale=4, border=0)
+
+
+def qr_png(text):
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=8, border=0)
+    return buffer.getvalue()
+
+
+def qr_text(code):
+    """What the QR code holds: the verification page with the code when the site's address is
+    known, else the code alone."""
+    return verify_url(code) if settings.DAMHA_SITE_URL else code
+
+
+def document_context(content, content_hash=""):
+    content = documents.for_rendering(content)
+    code = documents.verification_code(content_hash)
+    return {
+        "c": content,
+        "content_hash": content_hash,
+        "verification_code": code,
+        "qr": qr_svg_data_uri(qr_text(code)) if code else "",
+        "verify_url": verify_url() if code and settings.DAMHA_SITE_URL else "",
+        "meta": document_meta(content, content_hash),
+    }
+
+
+def report_html(content, content_hash="", *, for_pdf=True, report=None):
+    template = "reports/document_pdf.html" if for_pdf else "reports/document_print.html"
+    return render_to_string(template, {**document_context(content, content_hash), "report": report})
+
+
+@dataclasses.dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+    # Where the signature's appearance goes: page index and (x1, y1, x2, y2) in PDF points.
+    signature_page: int | None
+    signature_box: tuple | None
+
+
+@in_official_language
+def render_pdf(content, content_hash=""):
+    """The document as an A4 PDF (WeasyPrint, fonts embedded), with the signature block's place."""
+    from weasyprint import CSS, HTML  # imported here: WeasyPrint loads Pango (~0.6 s)
+
+    stylesheet = CSS(filename=finders.find(DOCUMENT_CSS))
+    document = HTML(string=report_html(content, content_hash)).render(stylesheets=[stylesheet])
+    page_index, box = None, None
+    for index, page in enumerate(document.pages):
+        if SIGNATURE_ANCHOR in page.anchors:
+            left, top, right, bottom = page.anchors[SIGNATURE_ANCHOR]  # CSS px, from the top
+            inset = 3 / 25.4 * 96  # 3 mm inside the signer's column
+            box = tuple(
+                round(value * PX_TO_PT, 2)
+                for value in (left + inset, page.height - bottom, right - inset, page.height - top)
+            )
+            page_index = index
+            break
+    data = document.write_pdf(custom_metadata=True)
+    return RenderedPdf(data=data, pages=len(document.pages), signature_page=page_index, signature_box=box)
+
+
+def report_pdf(content, content_hash=""):
+    """The document as an A4 PDF, unsigned (drafts; a final report's issued PDF is stored)."""
+    return render_pdf(content, content_hash).data
+
+
+def html_to_pdf(html):
+    """WeasyPrint's part of :func:`report_pdf`: the document's stylesheet, layout, PDF."""
+    from weasyprint import CSS, HTML
+
+    stylesheet = CSS(filename=finders.find(DOCUMENT_CSS))
+    return HTML(string=html).write_pdf(stylesheets=[stylesheet], custom_metadata=True)
+
+
+# ------------------------------------------------------------------------ XLSX
+
+PERCENT_FORMAT = "0.0%"
+POINTS_FORMAT = "+0.0%;-0.0%;0.0%"
+COUNT_FORMAT = "#,##0"
+CHANGE_FORMAT = "+#,##0;-#,##0;0"
+
+
+def target_in_words(row):
+    """ "giảm 1 vụ", "≥ 5 vụ", "≥ 75%": the target with its direction and unit."""
+    text = row["target_text"]
+    if not text:
+        return ""
+    measure = row["measure"] or ""
+    if not measure or text.endswith("%"):
+        return text
+    return f"{text}{'' if measure == '%' else ' '}{measure}"
+
+
+def _fraction(value):
+    return None if value is None else round(value / 100, 6)
+
+
+def _count(value):
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 1)
 
 
 @in_official_language
 def report_workbook(content, content_hash=""):
-    """The appendix table with numbers as numbers, and the previous conclusions."""
+    """The appendix table for calculations: counts as whole numbers, percentages as fractions
+    shown with a % format, the target in words; Times New Roman; A4 landscape with the
+    header row repeated on every printed page and frozen on screen."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    content = documents.for_rendering(content)
+    font = functools.partial(Font, name=SERIF, size=12)
     book = Workbook()
     sheet = book.active
     sheet.title = _sheet_title(_("Phụ lục"))
     header = content["header"]
+    appendix = content["appendix"]
     append_row(sheet, [f"{header['issuing_body']} — {content['doc_type']} {header['number']}".strip()])
-    sheet["A1"].font = Font(bold=True, size=13)
-    append_row(sheet, [content["table"]["title"]])
-    sheet["A2"].font = Font(bold=True)
-    append_row(sheet, [header["place_date"]])
+    append_row(sheet, [f"{appendix['label']}: {appendix['title']}"])
+    append_row(sheet, [appendix["note"] or header["place_date"]])
     append_row(sheet, [])
-    columns = [_("TT"), *content["table"]["columns"], _("Yêu cầu"), _("Đánh giá"), _("Mã chỉ tiêu")]
+    columns = [
+        _("TT"),
+        *content["table"]["columns"][:7],
+        _("Đánh giá"),
+        _("Giá trị giao"),
+        _("Mã chỉ tiêu"),
+    ]
     append_row(sheet, columns)
+    header_row = sheet.max_row
     thin = Side(style="thin")
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+    border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    for cell in sheet[header_row]:
+        cell.font = font(bold=True)
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+        cell.border = border
     for position, row in enumerate(content["table"]["rows"], start=1):
+        rate = row["measure"] == "%"
+        value = _fraction if rate else _count
         append_row(
             sheet,
             [
                 position,
                 row["name"],
                 row["measure"],
-                row["target"],
-                row["actual"],
-                row["last_year"],
-                row["change"],
-                None if row["percent"] is None else round(row["percent"], 1),
-                row["target_text"],
+                target_in_words(row),
+                value(row["actual"]),
+                value(row["last_year"]),
+                value(row["change"]),
+                _fraction(row["percent"]),
                 row["status_label"],
+                _count(row["target"]),
                 row["indicator"],
             ],
         )
-        for cell in sheet[sheet.max_row]:
-            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-        sheet.cell(sheet.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.cell(sheet.max_row, 8).number_format = "0.0"
+        line = sheet.max_row
+        for cell in sheet[line]:
+            cell.border = border
+            cell.font = font()
+            cell.alignment = Alignment(vertical="top", wrap_text=cell.column in (2, 4, 9))
+        for column in (5, 6):
+            sheet.cell(line, column).number_format = PERCENT_FORMAT if rate else COUNT_FORMAT
+        sheet.cell(line, 7).number_format = POINTS_FORMAT if rate else CHANGE_FORMAT
+        sheet.cell(line, 8).number_format = PERCENT_FORMAT
+        sheet.cell(line, 10).number_format = "0.0" if rate else COUNT_FORMAT
     append_row(sheet, [])
-    append_row(sheet, [content_footer(content_hash)])
-    _autosize(sheet, [5, 50, 9, 10, 12, 10, 10, 8, 14, 16, 16])
+    append_row(sheet, [workbook_footer(content_hash)])
+    for line in range(1, 4):
+        sheet.cell(line, 1).font = font(bold=line < 3, size=13 if line == 1 else 12, italic=line == 3)
+    sheet.cell(sheet.max_row, 1).font = font(size=10)
+    _autosize(sheet, [5, 46, 8, 14, 12, 10, 10, 9, 18, 10, 16])
+    _print_setup(sheet, header_row, PageSetupProperties)
 
     conclusions = content["previous_conclusions"]
     if conclusions["rows"]:
         detail = book.create_sheet(_sheet_title(_("Thực hiện kết luận")))
         append_row(detail, [conclusions["title"]])
-        detail["A1"].font = Font(bold=True)
         append_row(detail, conclusions["columns"])
-        for cell in detail[2]:
-            cell.font = Font(bold=True)
         for row in conclusions["rows"]:
             append_row(detail, [row["order"], row["text"], row["owner"], row["due_text"], row["status_label"]])
+        for line in detail.iter_rows():
+            for cell in line:
+                cell.font = font(bold=cell.row <= 2)
+                cell.alignment = Alignment(vertical="top", wrap_text=cell.row > 1)
+                if cell.row >= 2:
+                    cell.border = border
         _autosize(detail, [5, 70, 30, 12, 16])
+        _print_setup(detail, 2, PageSetupProperties)
 
+    book.properties.creator = header["issuing_body"]
+    book.properties.title = document_meta(content, content_hash)["title"]
+    book.properties.language = LANGUAGE_TAG
+    book.properties.created = datetime.datetime.fromisoformat(header["issued_on"])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
+def _print_setup(sheet, header_row, page_setup_properties):
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = page_setup_properties(fitToPage=True)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.freeze_panes = sheet.cell(header_row + 1, 3)
+    sheet.page_margins.left = sheet.page_margins.right = 0.6
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.8
+
+
 @in_official_language
-def content_footer(content_hash):
+def workbook_footer(content_hash):
     if content_hash:
-        return _("Mã kiểm tra nội dung (SHA-256): %(hash)s") % {"hash": content_hash}
+        return _("Mã xác thực: %(code)s (kiểm tra tại %(url)s)") % {
+            "code": documents.verification_code(content_hash),
+            "url": verify_url(),
+        }
     return _("DỰ THẢO — chưa ban hành, số liệu có thể còn thay đổi")
 
 
-def report_html(content, content_hash="", *, for_pdf=True, report=None):
-    template = "reports/document_pdf.html" if for_pdf else "reports/document_print.html"
-    return render_to_string(template, {"c": content, "content_hash": content_hash, "report": report})
-
-
-@in_official_language
-def report_pdf(content, content_hash=""):
-    """The document as an A4 PDF (WeasyPrint), fonts embedded."""
-    return html_to_pdf(report_html(content, content_hash))
-
-
-def html_to_pdf(html):
-    """WeasyPrint's part of :func:`report_pdf`: the document's stylesheet, layout, PDF."""
-    from weasyprint import CSS, HTML  # imported here: WeasyPrint loads Pango (~0.6 s)
-
-    stylesheet = CSS(filename=finders.find(DOCUMENT_CSS))
-    return HTML(string=html).write_pdf(stylesheets=[stylesheet])
+# ------------------------------------------------------------------------ DOCX
 
 
 @in_official_language
 def report_docx(content, content_hash=""):
-    """The same document for Word: A4, the same margins, a real table for the appendix."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Mm, Pt
+    """The same document for Word and LibreOffice (reports/word.py)."""
+    from . import word
 
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    section.different_first_page_header_footer = True
-
-    normal = document.styles["Normal"]
-    normal.font.name = SERIF
-    normal.font.size = Pt(14)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), SERIF)
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.space_before = Pt(0)
-
-    def paragraph(container, text="", *, bold=False, italic=False, size=None, align=None, indent=False, caps=False):
-        para = container.add_paragraph()
-        if align is not None:
-            para.alignment = align
-        if indent:
-            para.paragraph_format.first_line_indent = Cm(1.27)
-        if text:
-            run = para.add_run(text)
-            run.bold, run.italic = bold, italic
-            run.font.all_caps = caps
-            if size:
-                run.font.size = Pt(size)
-        return para
-
-    def rule(para, width_cm):
-        """A short horizontal rule: a bordered, indented empty paragraph."""
-        props = para._p.get_or_add_pPr()
-        borders = OxmlElement("w:pBdr")
-        top = OxmlElement("w:top")
-        for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-            top.set(qn(key), value)
-        borders.append(top)
-        props.append(borders)
-        para.paragraph_format.left_indent = Cm(width_cm)
-        para.paragraph_format.right_indent = Cm(width_cm)
-
-    def page_number_field(para):
-        run = para.add_run()
-        for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-            if kind:
-                element = OxmlElement("w:fldChar")
-                element.set(qn("w:fldCharType"), kind)
-            else:
-                element = OxmlElement("w:instrText")
-                element.set(qn("xml:space"), "preserve")
-                element.text = text
-            run._r.append(element)
-
-    def no_borders(table):
-        borders = OxmlElement("w:tblBorders")
-        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            element = OxmlElement(f"w:{edge}")
-            element.set(qn("w:val"), "nil")
-            borders.append(element)
-        table._tbl.tblPr.append(borders)
-
-    center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
-    header = content["header"]
-
-    # Page numbers centred at the top from page 2; the hash at the foot of every page.
-    page_number_field(section.header.paragraphs[0])
-    section.header.paragraphs[0].alignment = center
-    for footer in (section.footer, section.first_page_footer):
-        foot = footer.paragraphs[0]
-        foot.alignment = center
-        run = foot.add_run(content_footer(content_hash))
-        run.font.size = Pt(9)
-
-    top = document.add_table(rows=1, cols=2)
-    no_borders(top)
-    top.autofit = False
-    left, right = top.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(10)
-    left.paragraphs[0].alignment = center
-    left.paragraphs[0].add_run(header["parent_body"].upper()).font.size = Pt(13)
-    paragraph(left, header["issuing_body"].upper(), bold=True, size=13, align=center)
-    rule(paragraph(left, align=center), 2.2)
-    paragraph(left, header["number_line"], size=13, align=center)
-    right.paragraphs[0].alignment = center
-    national = right.paragraphs[0].add_run(header["national_name"])
-    national.bold, national.font.size = True, Pt(12.5)
-    motto = paragraph(right, header["motto"], bold=True, size=13, align=center)
-    motto.runs[0].underline = True
-    paragraph(right, header["place_date"], italic=True, size=14, align=center).paragraph_format.space_before = Pt(6)
-
-    if not content_hash:
-        paragraph(document, _("DỰ THẢO"), bold=True, size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    paragraph(document, content["doc_type"], bold=True, align=center).paragraph_format.space_before = Pt(12)
-    paragraph(document, content["subject"], bold=True, align=center)
-    rule(paragraph(document, align=center), 6)
-    if content["document"]["corrects"]:
-        paragraph(
-            document,
-            _("(Bản đính chính, thay thế báo cáo số %(number)s lần %(version)s)")
-            % {"number": content["document"]["corrects"], "version": content["document"]["corrects_version"]},
-            italic=True,
-            align=center,
-        )
-    for part in content["sections"]:
-        if not part["paragraphs"]:
-            continue
-        heading = paragraph(document, part["title"], bold=True, indent=True)
-        heading.paragraph_format.space_before = Pt(6)
-        for text in part["paragraphs"]:
-            body = paragraph(document, text, align=justify, indent=True)
-            body.paragraph_format.space_after = Pt(4)
-
-    document.add_paragraph()
-    sign = document.add_table(rows=1, cols=2)
-    no_borders(sign)
-    recipients, signer = sign.rows[0].cells
-    recipients.width, signer.width = Cm(7.5), Cm(9)
-    title = recipients.paragraphs[0].add_run(content["recipients"]["title"])
-    title.bold, title.italic, title.font.size = True, True, Pt(12)
-    for line in content["recipients"]["lines"]:
-        paragraph(recipients, line, size=11)
-    signer.paragraphs[0].alignment = center
-    for position, line in enumerate(content["signature"]["authority"]):
-        if position == 0:
-            signer.paragraphs[0].add_run(line).bold = True
-        else:
-            paragraph(signer, line, bold=True, align=center)
-    for _blank in range(4):
-        paragraph(signer, align=center)
-    paragraph(signer, content["signature"]["name"], bold=True, align=center)
-
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    paragraph(document, content["table"]["title"], bold=True, size=13, align=center)
-    paragraph(
-        document,
-        _("(Kèm theo Báo cáo số %(number)s; %(place_date)s)")
-        % {"number": header["number"] or "…", "place_date": header["place_date"]},
-        italic=True,
-        size=12,
-        align=center,
-    ).paragraph_format.space_after = Pt(8)
-    _docx_table(
-        document,
-        [_("TT"), *content["table"]["columns"]],
-        [
-            [
-                str(position),
-                row["name"],
-                row["measure"],
-                row["target_text"] or "—",
-                wording.pct(row["actual"]) if row["measure"] == "%" else wording.num(row["actual"]),
-                wording.pct(row["last_year"]) if row["measure"] == "%" else wording.num(row["last_year"]),
-                wording.signed(row["change"]),
-                wording.pct(row["percent"]),
-            ]
-            for position, row in enumerate(content["table"]["rows"], start=1)
-        ],
-        widths=[1, 6.2, 1.4, 1.6, 1.8, 1.5, 1.5, 1.5],
-        numeric=[0, 4, 5, 6, 7],
-        table_alignment=WD_TABLE_ALIGNMENT.CENTER,
+    content = documents.for_rendering(content)
+    code = documents.verification_code(content_hash)
+    return word.build(
+        content,
+        content_hash,
+        meta=document_meta(content, content_hash),
+        qr_png=qr_png(qr_text(code)) if code else None,
+        serif=SERIF,
     )
-    conclusions = content["previous_conclusions"]
-    if conclusions["rows"]:
-        paragraph(document, conclusions["title"], bold=True, size=13, align=center).paragraph_format.space_before = Pt(
-            12
-        )
-        _docx_table(
-            document,
-            conclusions["columns"],
-            [
-                [str(r["order"]), r["text"], r["owner"], r["due_text"] or "—", r["status_label"]]
-                for r in conclusions["rows"]
-            ],
-            widths=[1, 8, 3.5, 2, 2],
-            numeric=[0],
-            table_alignment=WD_TABLE_ALIGNMENT.CENTER,
-        )
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _docx_table(document, columns, rows, *, widths, numeric, table_alignment):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
-    table = document.add_table(rows=1, cols=len(columns))
-    table.style = "Table Grid"
-    table.alignment = table_alignment
-    for cell, text, width in zip(table.rows[0].cells, columns, widths, strict=True):
-        cell.width = Cm(width)
-        para = cell.paragraphs[0]
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = para.add_run(text)
-        run.bold, run.font.size = True, Pt(12)
-    for values in rows:
-        cells = table.add_row().cells
-        for position, (cell, text, width) in enumerate(zip(cells, values, widths, strict=True)):
-            cell.width = Cm(width)
-            para = cell.paragraphs[0]
-            if position in numeric:
-                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            para.add_run(text).font.size = Pt(12)
-    return table

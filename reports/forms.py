@@ -138,3 +138,42 @@ class ConclusionForm(forms.ModelForm):
 class ConclusionUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Tình trạng"), choices=ConclusionStatus.choices)
     follow_up = forms.CharField(label=_("Theo dõi, đôn đốc"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VerifyForm(forms.Form):
+    """/verify/: a verification code, or the PDF itself (form field ``document``)."""
+
+    code = forms.CharField(
+        label=_("Mã xác thực"),
+        required=False,
+        max_length=40,
+        help_text=_('In dưới mục "Nơi nhận" của văn bản, ví dụ: K3QF-9T2M-XW4A.'),
+    )
+    document = forms.FileField(
+        label=_("Hoặc tải lên tệp PDF đã nhận"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+    )
+
+    def __init__(self, *args, max_bytes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if not upload:
+            return None
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("Tệp quá lớn: tối đa %(size)d MB.") % {"size": self.max_bytes // (1024 * 1024)}
+            )
+        data = upload.read()
+        if not data.startswith(b"%PDF-"):
+            raise forms.ValidationError(_("Tệp tải lên không phải là tệp PDF."))
+        return data
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("code", "").strip() and not cleaned.get("document"):
+            raise forms.ValidationError(_("Hãy nhập mã xác thực hoặc chọn tệp PDF cần kiểm tra."))
+        return cleaned

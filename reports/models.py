@@ -81,6 +81,16 @@ class ReportDocument(models.Model):
     )
     snapshot = models.JSONField(_("nội dung đã chốt"), null=True, blank=True, editable=False)
     content_hash = models.CharField(_("mã kiểm tra SHA-256"), max_length=64, blank=True, editable=False)
+    # Shown on the page with its QR code; derived from content_hash (documents.verification_code).
+    verification_code = models.CharField(_("mã xác thực"), max_length=20, blank=True, editable=False, db_index=True)
+    # The PDF as issued (signed when a certificate was available): every later download
+    # returns these bytes, and /verify/ recognises an uploaded copy by their SHA-256.
+    pdf = models.BinaryField(_("bản PDF đã ban hành"), null=True, blank=True, editable=False)
+    pdf_sha256 = models.CharField(_("SHA-256 của bản PDF"), max_length=64, blank=True, editable=False, db_index=True)
+    signed_by = models.CharField(_("ký số bởi"), max_length=300, blank=True, editable=False)
+    sample_data = models.BooleanField(
+        _("dữ liệu mẫu"), default=False, help_text=_('Báo cáo minh họa: in dấu chìm "DỮ LIỆU MẪU" trên mọi trang.')
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,7 +111,8 @@ class ReportDocument(models.Model):
         editable=False,
     )
 
-    history = HistoricalRecords()
+    # The issued PDF is kept once, on the report: not copied into every history row.
+    history = HistoricalRecords(excluded_fields=["pdf"])
     objects = ReportDocumentQuerySet.as_manager()
 
     class Meta:

@@ -19,7 +19,7 @@ from committees import access
 from committees.errors import ServiceError
 from committees.models import Conclusion, ConclusionStatus, MemberRole
 
-from . import documents
+from . import documents, exports, signing
 from .models import SECTION_FIELDS, ReportDocument, ReportStatus
 
 EDITABLE_FIELDS = [
@@ -124,8 +124,10 @@ def _draft_directions(meeting):
 
 
 @transaction.atomic
-def create_report(*, user, committee, unit, period, meeting=None, number="", issued_on=None):
-    """A new draft, pre-filled from the roll-up (section II) and the meeting (section IV)."""
+def create_report(*, user, committee, unit, period, meeting=None, number="", issued_on=None, sample_data=False):
+    """A new draft, pre-filled from the roll-up (section II) and the meeting (section IV).
+
+    ``sample_data``: a demo report, printed with the "DỮ LIỆU MẪU" watermark."""
     access.require_role(user, unit, access.REPORT_EDIT_ROLES)
     if meeting is not None and not meeting.committees.filter(pk=committee.pk).exists():
         raise ReportError(_("Hội nghị đã chọn không phải của ban chỉ đạo này."))
@@ -140,6 +142,7 @@ def create_report(*, user, committee, unit, period, meeting=None, number="", iss
             number=number,
             issued_on=issued_on,
         )
+    report.sample_data = sample_data
     report._history_user = user
     report.save()
     return report
@@ -206,12 +209,34 @@ def finalise(*, report, user, today=None):
     content = documents.build_content(current, today=today)
     current.snapshot = content
     current.content_hash = documents.content_hash(content)
+    current.verification_code = documents.verification_code(current.content_hash)
+    current.pdf, current.signed_by = issue_pdf(current, content)
+    current.pdf_sha256 = signing.sha256(current.pdf)
     current.status = ReportStatus.FINAL
     current.finalised_at = timezone.now()
     current.finalised_by = user
     current._history_user = user
     current.save()
     return current
+
+
+def issue_pdf(report, content):
+    """The PDF as issued: rendered once, and signed (PAdES, incremental) when a certificate is
+    available for this report (reports/signing.py). Returns (bytes, signer's name or "")."""
+    rendered = exports.render_pdf(content, report.content_hash)
+    credentials = signing.credentials_for(report)
+    if credentials is None or rendered.signature_box is None:
+        return rendered.data, ""
+    label = signing.signer_name(credentials)
+    signed = signing.sign_pdf(
+        rendered.data,
+        credentials,
+        box=rendered.signature_box,
+        page=rendered.signature_page,
+        signer_label=label,
+        location=report.place,
+    )
+    return signed, label
 
 
 @transaction.atomic
@@ -236,6 +261,7 @@ def correct(*, report, user):
         version=top + 1,
         corrects=current,
         created_by=user,
+        sample_data=current.sample_data,
         **{field: getattr(current, field) for field in EDITABLE_FIELDS},
     )
     copy._history_user = user

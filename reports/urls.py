@@ -22,6 +22,7 @@ urlpatterns += [
     path("reports/<int:pk>.pdf", views.document_pdf, name="document_pdf"),
     path("reports/<int:pk>.docx", views.document_docx, name="document_docx"),
     path("reports/<int:pk>.xlsx", views.document_xlsx, name="document_xlsx"),
+    path("verify/", views.verify, name="verify"),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),

@@ -2,6 +2,8 @@
 
 from itertools import groupby
 
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,9 +33,9 @@ from committees.selectors import committee_for
 from indicators import datacache, rollup
 from indicators.models import Criterion, IndicatorKind, Period
 
-from . import documents, exports, selectors, services, wording
+from . import documents, exports, selectors, services, signing, verification, wording
 from .exports import dashboard_workbook
-from .forms import ConclusionForm, ConclusionUpdateForm, MeetingForm, ReportCreateForm, ReportEditForm
+from .forms import ConclusionForm, ConclusionUpdateForm, MeetingForm, ReportCreateForm, ReportEditForm, VerifyForm
 from .models import ReportDocument
 
 TREND_HALVES = 6
@@ -311,6 +313,7 @@ def document_detail(request, pk):
             "c": content,
             "can_edit": has_role(request.user, report.unit, REPORT_EDIT_ROLES),
             "corrections": report.corrections.order_by("version", "id"),
+            "will_be_signed": not report.is_final and signing.can_sign(report),
         },
     )
 
@@ -344,8 +347,8 @@ def document_finalise(request, pk):
     else:
         messages.success(
             request,
-            _("Đã ban hành báo cáo. Nội dung và số liệu đã được chốt (mã kiểm tra %(hash)s…).")
-            % {"hash": report.content_hash[:12]},
+            _("Đã ban hành báo cáo. Nội dung và số liệu đã được chốt (mã xác thực %(code)s).")
+            % {"code": report.verification_code},
         )
     return redirect("reports:document_detail", pk=report.pk)
 
@@ -367,6 +370,14 @@ def document_correct(request, pk):
     return redirect("reports:document_edit", pk=copy.pk)
 
 
+def _issued_pdf(report):
+    """A final report's PDF as issued (the stored, signed bytes); a draft's rendered afresh.
+    Reports finalised before issue 16 have no stored PDF: rendered from their snapshot."""
+    if report.is_final and report.pdf:
+        return bytes(report.pdf)
+    return exports.report_pdf(documents.content_for(report), report.content_hash)
+
+
 def _download(report, body, content_type, extension):
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{report.filename(extension)}"'
@@ -376,8 +387,7 @@ def _download(report, body, content_type, extension):
 @login_required
 def document_pdf(request, pk):
     report = _report(request, pk)
-    body = exports.report_pdf(documents.content_for(report), report.content_hash)
-    return _download(report, body, PDF, "pdf")
+    return _download(report, _issued_pdf(report), PDF, "pdf")
 
 
 @login_required
@@ -397,11 +407,38 @@ def document_xlsx(request, pk):
 @login_required
 def document_print(request, pk):
     report = _report(request, pk)
-    return render(
-        request,
-        "reports/document_print.html",
-        {"report": report, "c": documents.content_for(report), "content_hash": report.content_hash},
-    )
+    context = exports.document_context(documents.content_for(report), report.content_hash)
+    return render(request, "reports/document_print.html", {**context, "report": report})
+
+
+# ------------------------------------------------------------------- /verify/
+
+
+def verify(request):
+    """Public: is this an issued report of ours, by its code (?code= or the form) or its PDF?
+
+    Rate-limited per client address (DAMHA_VERIFY_PER_MINUTE); uploads up to
+    DAMHA_VERIFY_MAX_BYTES. Shows the document's number, date, issuer, replacement and
+    signature state only, never its content.
+    """
+    data = request.POST if request.method == "POST" else (request.GET if "code" in request.GET else None)
+    form = VerifyForm(data, request.FILES or None, max_bytes=settings.DAMHA_VERIFY_MAX_BYTES)
+    verdict, status, refused = None, 200, ""
+    if data is not None:
+        # The client's address as the login throttle sees it (AXES_CLIENT_IP_CALLABLE).
+        if not verification.allow(get_client_ip_address(request), limit=settings.DAMHA_VERIFY_PER_MINUTE):
+            form = VerifyForm(max_bytes=settings.DAMHA_VERIFY_MAX_BYTES)
+            refused = _("Quá nhiều lượt kiểm tra từ địa chỉ này. Vui lòng thử lại sau một phút.")
+            status = 429
+        elif form.is_valid():
+            if form.cleaned_data["document"]:
+                verdict = verification.by_file(form.cleaned_data["document"])
+            else:
+                verdict = verification.by_code(form.cleaned_data["code"])
+        elif request.FILES:
+            status = 400
+    context = {"form": form, "verdict": verdict, "refused": refused}
+    return render(request, "reports/verify.html", context, status=status)
 
 
 # ------------------------------------------------------------------- meetings

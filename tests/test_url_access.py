@@ -141,6 +141,8 @@ EXPECTED = {
     "reports:meeting_create": ("none", _only(OFFICE), _only(OFFICE)),
     "reports:meeting_detail": ("meeting", _only(REPORT_READERS), _only(OFFICE)),
     "reports:conclusion_update": ("conclusion", POST_ONLY, _only(OFFICE, ok=302)),
+    # Public: anyone who received a report checks it (an empty POST: the form asks for a code).
+    "reports:verify": ("none", _all(200, anonymous=200), _all(200, anonymous=200)),
 }
 
 

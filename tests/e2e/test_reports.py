@@ -50,7 +50,9 @@ def test_office_creates_edits_finalises_and_downloads_the_h2_report(login, demo_
 
     report = ReportDocument.objects.get(number="20/BC-BCĐ")
     assert report.status == ReportStatus.FINAL and len(report.content_hash) == 64
-    expect(page.locator("#report-hash")).to_contain_text(report.content_hash)
+    expect(page.locator("#report-hash")).to_contain_text(report.verification_code)
+    # Not demo data and no DAMHA_SIGNING_CERT in the test server: issued unsigned, and said so.
+    expect(page.locator("#report-signature")).to_contain_text("không có chữ ký số")
 
     sizes = {}
     for extension, content_type in TYPES.items():
@@ -63,7 +65,9 @@ def test_office_creates_edits_finalises_and_downloads_the_h2_report(login, demo_
         sizes[extension] = target.stat().st_size
         response = page.request.get(f"{demo_server.url}/reports/{report.pk}.{extension}")
         assert response.headers["content-type"] == content_type
-        # PDF and XLSX embed their creation time, so the two copies may differ by a few bytes.
+        # The PDF is the issued file, byte for byte; the XLSX embeds its creation time.
+        if extension == "pdf":
+            assert response.body() == target.read_bytes()
         assert abs(len(response.body()) - sizes[extension]) < 100
     assert sizes["pdf"] > 20_000 and sizes["docx"] > 20_000 and sizes["xlsx"] > 5_000, sizes
 
@@ -91,3 +95,35 @@ def test_commune_officer_cannot_open_reports(login, demo_server):
     page = login("congan.quangtan")
     response = page.goto(f"{demo_server.url}/reports/")
     assert response.status == 403
+
+
+def test_a_recipient_checks_the_report_at_verify(page, demo_server, screenshot, tmp_path):
+    """Anyone, not logged in: the code from the page, then the PDF itself, then a changed copy."""
+    report_demo.load()
+    report = ReportDocument.objects.get(number="15/BC-BCĐ")
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{demo_server.url}/verify/")
+        page.get_by_label("Mã xác thực").fill(report.verification_code.lower())
+        page.get_by_role("button", name="Kiểm tra").click()
+        expect(page.locator("#verify-verdict")).to_have_text("Mã xác thực hợp lệ: đây là văn bản do hệ thống ban hành.")
+        expect(page.locator("#verify-number")).to_have_text("15/BC-BCĐ")
+        expect(page.locator("#verify-signature")).to_contain_text("Còn nguyên vẹn")
+        screenshot(f"verify-code-{width}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    issued = tmp_path / "bc.pdf"
+    issued.write_bytes(bytes(report.pdf))
+    page.goto(f"{demo_server.url}/verify/")
+    page.get_by_label("Hoặc tải lên tệp PDF đã nhận").set_input_files(str(issued))
+    page.get_by_role("button", name="Kiểm tra").click()
+    expect(page.locator("#verify-verdict")).to_contain_text("không bị thay đổi")
+    data = bytearray(issued.read_bytes())
+    position = data.index(b"stream", len(data) // 4) + 40
+    data[position] ^= 1
+    changed = tmp_path / "bc-changed.pdf"
+    changed.write_bytes(bytes(data))
+    page.get_by_label("Hoặc tải lên tệp PDF đã nhận").set_input_files(str(changed))
+    page.get_by_role("button", name="Kiểm tra").click()
+    expect(page.locator("#verify-verdict")).to_contain_text("KHÔNG khớp")
+    expect(page.locator("#verify-signature")).to_contain_text("KHÔNG còn nguyên vẹn")
+    screenshot("verify-changed-file")

@@ -5,6 +5,7 @@ pdffonts; page 1 of the demo report is also written as a PNG under artifacts/.
 """
 
 import io
+import os
 import re
 import subprocess
 import time
@@ -72,16 +73,17 @@ def test_pdf_text_has_the_decree_30_header_and_the_results(demo_pdf, report):
         "Nơi nhận:",
         "- Lưu: VT, CAH.",
         "Không phát hiện điểm, tụ điểm, điểm có nguy cơ phức tạp về ma túy",
-        f"Mã kiểm tra nội dung (SHA-256): {report.content_hash}",
+        f"Mã xác thực: {report.verification_code}",
     ):
         assert expected in text, expected
+    assert "SHA-256" not in text and report.content_hash not in text
     flat = re.sub(r"\s+", " ", text)
     assert "Bắt, xử lý hình sự tội phạm về ma túy 5/5 vụ, đạt 100% chỉ tiêu năm 2024" in flat
     # The appendix row: Chỉ tiêu | ĐVT | Giao năm | Kết quả 6 tháng | Cùng kỳ | Tăng/giảm | % đạt
-    assert re.search(r"Bắt, xử lý hình sự tội phạm về[^\n]*vụ\s+≥\s*5\s+5\s+4\s+\+1\s+100%", text), text
+    assert re.search(r"8 Bắt, xử lý hình sự tội vụ ≥ ?5 5 4 \+1 100% Đạt", flat), flat
     # Header cells wrap in their narrow columns ("Giao" over "năm"): compare without spaces.
     packed = re.sub(r"\s+", "", _run("pdftotext", "-", "-", data=demo_pdf).decode())
-    for label in ("Chỉtiêu", "ĐVT", "Giaonăm", "Kếtquả6", "Tăng/giảm", "%đạt"):
+    for label in ("Chỉtiêu", "ĐVT", "Giaonăm", "Kếtquả6", "Tăng/", "%đạt", "Đánhgiá"):
         assert label in packed, label
 
 
@@ -152,7 +154,7 @@ def test_final_pdf_is_unchanged_after_figures_change(office_client, report, demo
     draft_text = re.sub(r"\s+", " ", _pdf_text(office_client.get(f"/reports/{draft.pk}.pdf").content))
     assert "3/5 vụ, đạt 60% chỉ tiêu năm 2024" not in draft_text  # texts are copied, not regenerated...
     assert "DỰ THẢO" in draft_text  # ...but the draft is marked and its table is live:
-    assert re.search(r"Bắt, xử lý hình sự tội phạm về[^%]*vụ ≥ ?5 3 4 -1 60%", draft_text), draft_text
+    assert re.search(r"8 Bắt, xử lý hình sự tội vụ ≥ ?5 3 4 -1 60% Đang thực", draft_text), draft_text
 
 
 def test_docx_holds_the_header_sections_and_a_real_table(office_client, report):
@@ -163,7 +165,9 @@ def test_docx_holds_the_header_sections_and_a_real_table(office_client, report):
     # Word stores lengths in twips: compare in whole millimetres.
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
-    assert [round(m.mm) for m in margins] == [20, 20, 30, 15]
+    # Whole twips rounded up: 15 mm is 851 twips (15.01 mm), never 850 (14.99 mm).
+    assert [m.twips for m in margins] == [1134, 1134, 1701, 851]
+    assert [m.mm >= limit for m, limit in zip(margins, (20, 20, 30, 15), strict=True)] == [True] * 4
     assert section.different_first_page_header_footer
     assert document.styles["Normal"].font.name == "Times New Roman"
     header_cells = [cell.text for cell in document.tables[0].rows[0].cells]
@@ -183,21 +187,23 @@ def test_docx_holds_the_header_sections_and_a_real_table(office_client, report):
         "Cùng kỳ",
         "Tăng/giảm",
         "% đạt",
+        "Đánh giá",
     ]
     rows = {r.cells[1].text: [c.text for c in r.cells] for r in appendix.rows[1:]}
-    assert rows["Bắt, xử lý hình sự tội phạm về ma túy"][2:] == ["vụ", "≥ 5", "5", "4", "+1", "100%"]
+    assert rows["Bắt, xử lý hình sự tội phạm về ma túy"][2:] == ["vụ", "≥ 5", "5", "4", "+1", "100%", "Đạt"]
     assert len(appendix.rows) == 16
-    footer = section.footer.paragraphs[0].text
-    assert footer == f"Mã kiểm tra nội dung (SHA-256): {report.content_hash}"
+    assert section.footer.paragraphs[0].text == ""  # nothing but prescribed elements
+    assert document.core_properties.identifier == f"sha256:{report.content_hash}"
 
 
 def test_xlsx_holds_the_table_with_numbers_as_numbers(office_client, report):
     response = office_client.get(f"/reports/{report.pk}.xlsx")
     assert response["Content-Type"] == XLSX
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
     header_at = next(i for i, row in enumerate(rows) if row[0] == "TT")
-    assert list(rows[header_at][:8]) == [
+    assert list(rows[header_at]) == [
         "TT",
         "Chỉ tiêu",
         "ĐVT",
@@ -206,15 +212,76 @@ def test_xlsx_holds_the_table_with_numbers_as_numbers(office_client, report):
         "Cùng kỳ",
         "Tăng/giảm",
         "% đạt",
+        "Đánh giá",
+        "Giá trị giao",
+        "Mã chỉ tiêu",
     ]
     by_code = {row[10]: row for row in rows[header_at + 1 :] if row and row[10]}
-    assert by_code["MT_BAT_XLHS"][1:8] == ("Bắt, xử lý hình sự tội phạm về ma túy", "vụ", 5, 5, 4, 1, 100)
-    assert by_code["TTXH_TYLE"][4] == 87.5
-    assert by_code["TTXH_VU"][3:7] == (1, 8, 9, -1)
-    for code in ("MT_BAT_XLHS", "TTXH_VU"):
-        assert all(isinstance(value, int | float) for value in by_code[code][3:7])
+    cells = {row[10].value: row for row in sheet.iter_rows(min_row=header_at + 2) if row[10].value}
     assert len(by_code) == 15
-    assert rows[-1][0] == f"Mã kiểm tra nội dung (SHA-256): {report.content_hash}"
+    # Counts as whole numbers; the target with its direction in words.
+    assert by_code["MT_BAT_XLHS"][1:10] == (
+        "Bắt, xử lý hình sự tội phạm về ma túy",
+        "vụ",
+        "≥ 5 vụ",
+        5,
+        4,
+        1,
+        1,
+        "Đạt",
+        5,
+    )
+    assert by_code["TTXH_VU"][3:7] == ("giảm 1 vụ", 8, 9, -1)
+    assert by_code["TTXH_VU"][9] == 1
+    assert all(isinstance(v, int) for v in by_code["TTXH_VU"][4:7])
+    assert cells["TTXH_VU"][4].number_format == "#,##0" and cells["TTXH_VU"][6].number_format == "+#,##0;-#,##0;0"
+    # Percentages as fractions shown with a % format: 87,5% and 77,8% in a Vietnamese Excel.
+    assert by_code["TTXH_TYLE"][4] == 0.875 and cells["TTXH_TYLE"][4].number_format == "0.0%"
+    assert by_code["TTXH_TYLE"][5] == pytest.approx(0.777778, abs=1e-6)
+    assert cells["TTXH_TYLE"][5].number_format == "0.0%"
+    assert by_code["MT_BAT_XLHS"][7] == 1 and cells["MT_BAT_XLHS"][7].number_format == "0.0%"
+    assert by_code["TTXH_TYLE"][3] == "≥ 75%"
+    # Times New Roman; A4 landscape, one page wide, the header row printed on every page and frozen.
+    assert {cell.font.name for row in sheet.iter_rows() for cell in row if cell.value is not None} == {
+        "Times New Roman"
+    }
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == f"${header_at + 1}:${header_at + 1}"
+    assert sheet.freeze_panes == f"C{header_at + 2}"
+    assert rows[-1][0] == f"Mã xác thực: {report.verification_code} (kiểm tra tại /verify/)"
+    assert book.properties.creator == "BAN CHỈ ĐẠO 138" and book.properties.language == "vi-VN"
+
+
+def test_xlsx_shows_87_5_and_77_8_percent_in_libreoffice(office_client, report, tmp_path):
+    """As a person sees it: LibreOffice (Vietnamese locale) prints the cells as 87,5% and 77,8%."""
+    import shutil
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed: make system-deps")
+    source = tmp_path / "report.xlsx"
+    source.write_bytes(office_client.get(f"/reports/{report.pk}.xlsx").content)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            # ";"-separated, UTF-8, cells "as shown"; LibreOffice formats in the user's locale.
+            "csv:Text - txt - csv (StarCalc):59,34,76,1,,1066,false,true,true",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "LC_ALL": "vi_VN.UTF-8", "LANG": "vi_VN.UTF-8"},
+    )
+    rows = {line.split(";")[-1]: line.split(";") for line in (tmp_path / "report.csv").read_text("utf-8").splitlines()}
+    assert rows["TTXH_TYLE"][3:7] == ["≥ 75%", "87,5%", "77,8%", "+9,7%"], rows["TTXH_TYLE"]
+    assert rows["TTXH_VU"][3:8] == ["giảm 1 vụ", "8", "9", "-1", ""], rows["TTXH_VU"]
+    assert rows["MT_BAT_XLHS"][7] == "100,0%"
 
 
 def test_xlsx_of_a_next_report_lists_previous_conclusions(office_client, report_demo_data):
@@ -241,6 +308,8 @@ def test_print_view_uses_the_print_stylesheet_and_no_inline_styles(office_client
     assert response.status_code == 200
     assert "/static/css/document.css" in html
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html and "Đầm Hà, ngày 08 tháng 7 năm 2024" in html
-    assert report.content_hash in html
+    assert report.verification_code in html and "SHA-256" not in html
+    assert 'src="data:image/svg+xml' in html  # the QR code, as an image (CSP allows data: images)
+    assert "DỮ LIỆU MẪU" in html  # the demo's watermark
     assert "style=" not in html and "<style" not in html
     assert "<script>" not in html  # scripts only from static files (strict CSP)
