@@ -67,11 +67,15 @@ def _cell(row, position, child):
     """One scorecard cell: the child's value for the period and its own verdict."""
     coverage = child.coverage
     if child.actual is None and _incomplete(coverage):
-        return {"label": row.indicator.name, "text": "", "status": _not_reported(), "provisional": False}
+        return {"label": _name(row), "text": "", "status": _not_reported(), "provisional": False}
     text = wording.with_measure(child.actual, row.indicator, child.unit)
     # No status where the unit has no target of its own for the indicator: the value only.
     status = None if child.status == rollup.NO_TARGET else _status(child.status)
-    return {"label": row.indicator.name, "text": text, "status": status, "provisional": _incomplete(coverage)}
+    return {"label": _name(row), "text": text, "status": status, "provisional": _incomplete(coverage)}
+
+
+def _name(row):
+    return wording.typographic_quotes(row.indicator.name)
 
 
 def scorecard(progress, child_urls):
@@ -104,11 +108,28 @@ def scorecard(progress, child_urls):
                 "cells": cells,
             }
         )
+    total = []
+    for _position, row in columns:
+        differs = wording.cumulative_differs(row.indicator, row.target, progress.period)
+        total.append(
+            {
+                "label": wording.typographic_quotes(row.indicator.name),
+                "text": wording.with_measure(row.cumulative, row.indicator, progress.unit),
+                "ytd": differs,
+                "status": _status(row.status),
+                "provisional": _incomplete(row.coverage),
+            }
+        )
     return {
         "columns": [
-            {"indicator": row.indicator, "target": wording.target_text(row.target), "status": _status(row.status)}
+            {
+                "name": wording.typographic_quotes(row.indicator.name),
+                "measure": row.indicator.measure,
+                "target": wording.target_text(row.target),
+            }
             for _position, row in columns
         ],
+        "total": total,
         "units": units,
     }
 
@@ -140,7 +161,7 @@ def indicator_line(row, unit, period, child_urls):
     return {
         "row": row,
         "code": indicator.code,
-        "name": indicator.name,
+        "name": _name(row),
         "measure": indicator.measure,
         "target": wording.target_text(row.target),
         "citation": row.target.plan.citation if row.target and row.target.plan else "",

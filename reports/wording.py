@@ -73,7 +73,8 @@ def with_measure(value, indicator, unit=None):
                 return _("Có") if value else _("Không")
             return _("Đạt tiêu chí") if value else _("Chưa đạt tiêu chí")
         if indicator.kind == IndicatorKind.YES_NO:
-            return _("%(count)s đơn vị có") % {"count": num(value)}
+            # Above its entry level a yes/no counts the units answering yes.
+            return _("%(count)s đơn vị") % {"count": num(value)}
     return f"{num(value)} {indicator.measure}"
 
 

@@ -180,14 +180,31 @@ def test_scorecard_units_by_targeted_indicators(demo_page, h2_page):
         "Mô hình tự quản về ANTT",
         "Điểm, tụ điểm, điểm có nguy cơ phức tạp về ma túy",
         "Hồ sơ đưa người nghiện đi cai nghiện bắt buộc",
-        'Xã, thị trấn đạt tiêu chí "sạch ma túy"',
+        "Xã, thị trấn đạt tiêu chí “sạch ma túy”",
     ]
     rows = scorecard_rows(demo_page)
-    assert len(rows) == 9
+    assert len(rows) == 10
+    # The district's own verdict per column first, on the basis it was judged on.
+    assert rows["Huyện Đầm Hà (đánh giá)"] == [
+        "8 vụ ✓ Đạt",
+        "87,5% ✓ Đạt",
+        "10 mô hình ✓ Đạt",
+        "0 điểm ✓ Đạt",
+        "7 hồ sơ ◔ Đang thực hiện",
+        "8 xã ✓ Đạt",
+    ]
     assert rows["Xã Quảng Tân"] == ["1 vụ", "100%", "1 mô hình ✓ Đạt", "0 điểm ✓ Đạt", "1 hồ sơ", "Đạt tiêu chí"]
     assert rows["Xã Đầm Hà"] == ["1 vụ", "0%", "1 mô hình ✓ Đạt", "0 điểm ✓ Đạt", "1 hồ sơ", "Chưa đạt tiêu chí"]
     # 2024-H2: the three communes that have not reported are one grey line, never a failure.
     h2 = scorecard_rows(h2_page)
+    assert h2["Huyện Đầm Hà (đánh giá)"] == [
+        "lũy kế 12 vụ ≈ Tạm tính",
+        "lũy kế 91,7% ≈ Tạm tính",
+        "7 mô hình ≈ Tạm tính",
+        "0 điểm ≈ Tạm tính",
+        "lũy kế 12 hồ sơ ✓ Đạt",
+        "6 xã ✓ Đạt",
+    ]
     for name in ("Xã Quảng Tân", "Xã Đầm Hà", "Xã Tân Lập"):
         assert h2[name] == ["∅ chưa báo cáo"]
     assert h2["Xã Dực Yên"] == ["1 vụ", "100%", "1 mô hình ✓ Đạt", "0 điểm ✓ Đạt", "1 hồ sơ", "Đạt tiêu chí"]
