@@ -17,8 +17,11 @@ periods:
    valid at each half's end), keeps submitted and approved submissions, and returns per
    (half, bucket, indicator) the sum of the entry-level figures and, for status
    indicators, how many entry-level units met every criterion.
-4. Everything else — rates, years from halves, cumulative values, comparisons, statuses —
-   is small arithmetic in Python on those sums.
+   The same statement counts, per (half, bucket, indicator), the entry-level units that
+   reported a value (and of those, the approved), and per (half, bucket, level) the
+   entry-level units expected: the coverage of every row and child.
+4. Everything else — rates, years from halves, cumulative values, coverage, comparisons,
+   statuses — is small arithmetic in Python on those sums.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ NOT_ACHIEVED = "not_achieved"
 IN_PROGRESS = "in_progress"
 NO_TARGET = "no_target"
 NO_DATA = "no_data"
+# A verdict the missing reports could still overturn (DESIGN.md "status", incomplete coverage).
+INCOMPLETE = "incomplete"
 
 LEVEL_RANK = AdministrativeUnit.LEVEL_RANKS
 MISSING_LIMIT = 200
@@ -73,12 +78,32 @@ def number(value):
     return value
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """(unit, half) pairs behind a cumulative value (DESIGN.md "coverage").
+
+    ``expected``: entry-level units valid at each half's end, summed over the halves the
+    cumulative is computed from; ``reported``: those pairs with a value in a submitted or
+    approved submission (a rate: both parts; a status: any such submission);
+    ``approved``: the same, approved submissions only.
+    """
+
+    expected: int
+    reported: int
+    approved: int
+
+    @property
+    def complete(self):
+        return self.reported >= self.expected
+
+
 @dataclass
 class ChildResult:
     unit: AdministrativeUnit
     actual: float | int | None
     status: str
     target: Target | None = None
+    coverage: Coverage | None = None
 
 
 @dataclass
@@ -93,7 +118,9 @@ class Row:
     target: Target | None
     percent: float | None
     status: str
-    last_year_cumulative: float | int | None = None
+    # L: the cumulative one year earlier, what reduce_by / reduce_by_percent compare against.
+    cumulative_last_year: float | int | None = None
+    coverage: Coverage | None = None
     children: list[ChildResult] = field(default_factory=list)
 
 
@@ -150,7 +177,7 @@ tree(pid, pend, bucket, uid, lvl) AS (
     {children}
 ),
 subs AS (
-    SELECT t.pid, t.bucket, t.lvl, s.id AS sid
+    SELECT t.pid, t.bucket, t.lvl, s.id AS sid, s.status AS sst
     FROM tree t
     {submissions}
 )
@@ -171,7 +198,7 @@ _JOINS = {
         # tables of a few hundred units (220 ms for a 200-commune province).
         "children": f"JOIN {{unit}} c ON c.parent_id = t.uid WHERE {_VALID_CHILD}",
         "submissions": (
-            "CROSS JOIN LATERAL (SELECT s.id FROM {submission} s WHERE s.unit_id = t.uid AND s.period_id = t.pid "
+            "CROSS JOIN LATERAL (SELECT s.id, s.status FROM {submission} s WHERE s.unit_id = t.uid AND s.period_id = t.pid "
             "AND s.status IN (%s, %s) OFFSET 0) s"
         ),
     },
@@ -190,11 +217,17 @@ _JOINS = {
 # met per submission against criteria per status, instead of a correlated subquery per
 # (submission, status indicator). A submission appears once per bucket and half it
 # counts in, hence COUNT(DISTINCT criterion).
+#
+# Coverage comes from the same rows: each unit has one submission per half and one figure
+# per indicator in it, so COUNT(value) per (half, bucket, indicator) is the number of
+# entry-level units that reported a value; a rate's pairs are submissions holding both
+# parts (``rate_pairs``); the expected units are the tree's nodes per level (``'n:'``
+# rows, the level in the tag so that every column keeps its type).
 _AGGREGATE_SQL = (
     _TREE_CTE
     + """,
 figs AS MATERIALIZED (
-    SELECT x.pid, x.bucket, x.lvl, x.sid, f.indicator_id, f.value
+    SELECT x.pid, x.bucket, x.lvl, x.sid, x.sst, f.indicator_id, f.value
     FROM subs x
     JOIN {figure} f ON f.submission_id = x.sid
 ),
@@ -209,20 +242,39 @@ met AS (
 ),
 needed AS (
     SELECT c.status_id, COUNT(*) AS n_criteria FROM {criterion} c GROUP BY c.status_id
+),
+rate_pairs AS (
+    SELECT g.pid, g.bucket, r.id AS rid, MAX(g.sst) AS sst
+    FROM figs g
+    JOIN {indicator} r ON r.kind = 'rate' AND (r.numerator_id = g.indicator_id OR r.denominator_id = g.indicator_id)
+    JOIN {indicator} p ON p.id = g.indicator_id
+    WHERE g.value IS NOT NULL AND p.entry_level = g.lvl
+    GROUP BY g.pid, g.bucket, r.id, r.numerator_id, r.denominator_id, g.sid
+    HAVING COUNT(DISTINCT g.indicator_id) = CASE WHEN r.numerator_id = r.denominator_id THEN 1 ELSE 2 END
 )
-SELECT 'v', g.pid, g.bucket, g.indicator_id, SUM(g.value), COUNT(g.value)
+SELECT 'v', g.pid, g.bucket, g.indicator_id, SUM(g.value), COUNT(g.value),
+    SUM(CASE WHEN g.sst = '{approved}' AND g.value IS NOT NULL THEN 1 ELSE 0 END)
 FROM figs g
 JOIN {indicator} i ON i.id = g.indicator_id
 WHERE i.entry_level = g.lvl AND i.kind IN ('count', 'yes_no')
 GROUP BY g.pid, g.bucket, g.indicator_id
 UNION ALL
 SELECT 's', x.pid, x.bucket, st.id,
-    SUM(CASE WHEN n.n_criteria > 0 AND m.n_met = n.n_criteria THEN 1 ELSE 0 END), COUNT(*)
+    SUM(CASE WHEN n.n_criteria > 0 AND m.n_met = n.n_criteria THEN 1 ELSE 0 END), COUNT(*),
+    SUM(CASE WHEN x.sst = '{approved}' THEN 1 ELSE 0 END)
 FROM subs x
 JOIN {indicator} st ON st.kind = 'status' AND st.entry_level = x.lvl
 LEFT JOIN needed n ON n.status_id = st.id
 LEFT JOIN met m ON m.sid = x.sid AND m.status_id = st.id
 GROUP BY x.pid, x.bucket, st.id
+UNION ALL
+SELECT 'r', rp.pid, rp.bucket, rp.rid, NULL, COUNT(*), SUM(CASE WHEN rp.sst = '{approved}' THEN 1 ELSE 0 END)
+FROM rate_pairs rp
+GROUP BY rp.pid, rp.bucket, rp.rid
+UNION ALL
+SELECT 'n:' || t.lvl, t.pid, t.bucket, NULL, NULL, COUNT(*), 0
+FROM tree t
+GROUP BY t.pid, t.bucket, t.lvl
 """
 )
 
@@ -231,29 +283,49 @@ def aggregate_sql(roots):
     """The one roll-up statement and its parameters (benchmarks run it bare, bench/)."""
     tables = _tables()
     joins = {name: sql.format(**tables) for name, sql in _JOINS.get(connection.vendor, _JOINS["default"]).items()}
-    sql = _AGGREGATE_SQL.format(values=", ".join(["(%s, %s, %s)"] * len(roots)), **joins, **tables)
+    sql = _AGGREGATE_SQL.format(
+        values=", ".join(["(%s, %s, %s)"] * len(roots)), approved=SubmissionStatus.APPROVED.value, **joins, **tables
+    )
     return sql, [value for root in roots for value in root] + list(COUNTED_STATUSES)
 
 
-def _aggregate(roots):
-    """{(period_id, bucket_id, indicator_id): value} for entered and status indicators.
+@dataclass
+class _Sums:
+    """What the roll-up statement returns, by key.
 
-    ``roots`` is a list of (period_id, bucket_id, root_unit_id). Entered indicators give
-    the sum of entry-level figures; status indicators the number of entry-level units
-    meeting every criterion, or None where no such unit reported.
+    ``values``: {(half_id, bucket_id, indicator_id): value} — entered indicators the sum of
+    entry-level figures, status indicators the number of entry-level units meeting every
+    criterion (None where no such unit reported). ``reported``: {same key: (reported,
+    approved)} entry-level units (rates: with both parts). ``units``: {(half_id,
+    bucket_id, level): expected entry-level units}.
     """
+
+    values: dict = field(default_factory=dict)
+    reported: dict = field(default_factory=dict)
+    units: dict = field(default_factory=dict)
+
+
+def _aggregate(roots):
+    """The roll-up statement over ``roots``, a list of (period_id, bucket_id, root_unit_id)."""
+    sums = _Sums()
     if not roots:
-        return {}
+        return sums
     sql, params = aggregate_sql(roots)
-    values = {}
+    values, reported, units = sums.values, sums.reported, sums.units
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for tag, pid, bucket, indicator_id, total, count in cursor.fetchall():
+        for tag, pid, bucket, indicator_id, total, count, approved in cursor.fetchall():
             if tag == "v":
                 values[(pid, bucket, indicator_id)] = number(total)
-            else:
+                reported[(pid, bucket, indicator_id)] = (count, approved)
+            elif tag == "s":
                 values[(pid, bucket, indicator_id)] = number(total) if count else None
-    return values
+                reported[(pid, bucket, indicator_id)] = (count, approved)
+            elif tag == "r":
+                reported[(pid, bucket, indicator_id)] = (count, approved)
+            else:  # "n:<level>"
+                units[(pid, bucket, tag[2:])] = count
+    return sums
 
 
 def _predecessor_chain(unit_ids):
@@ -352,8 +424,23 @@ class _Values:
     """
 
     def __init__(self, sums, bucket_id):
-        self.sums = sums
+        self.sums = sums.values
+        self.reported = sums.reported
+        self.units = sums.units
         self.bucket_id = bucket_id
+
+    def coverage(self, indicator, halves):
+        """Coverage of ``indicator`` over ``halves`` (DESIGN.md "coverage")."""
+        # A rate's units are those entering its parts (a status's, its criteria's: the
+        # status carries that level itself).
+        level = indicator.numerator.entry_level if indicator.kind == IndicatorKind.RATE else indicator.entry_level
+        expected = reported = approved = 0
+        for half in halves:
+            expected += self.units.get((half.id, self.bucket_id, level), 0)
+            got, ok = self.reported.get((half.id, self.bucket_id, indicator.id), (0, 0))
+            reported += got
+            approved += ok
+        return Coverage(expected, reported, approved)
 
     def half(self, indicator, half):
         if half is None:
@@ -410,6 +497,14 @@ def _actual(values, indicator, frame):
     return values.combine(indicator, frame.halves, last_is_final=False)
 
 
+def _window(frame, window_start):
+    """The halves inside [window_start, P.end] (P itself included), for a cumulative value."""
+    window = [h for h in frame.window if h is not None and h.start >= window_start]
+    if all(h.id != frame.period.id for h in window):  # by id: Model.__eq__ is slower
+        window.append(frame.period)
+    return window
+
+
 def _cumulative(values, indicator, frame, window_start):
     """Cumulative value (DESIGN.md): over the halves inside [window_start, P.end].
 
@@ -418,10 +513,19 @@ def _cumulative(values, indicator, frame, window_start):
     """
     if window_start is None or frame.period is None:
         return _actual(values, indicator, frame)
-    window = [h for h in frame.window if h is not None and h.start >= window_start]
-    if all(h.id != frame.period.id for h in window):  # by id: Model.__eq__ is slower
-        window.append(frame.period)
-    return values.combine(indicator, window, last_is_final=True)
+    return values.combine(indicator, _window(frame, window_start), last_is_final=True)
+
+
+def _coverage_halves(indicator, frame, window_start):
+    """The halves C is computed from: the last half of P for a stock (``last``); for flows
+    and rates the cumulative window, or P's own halves without a longer target."""
+    if indicator.kind != IndicatorKind.RATE and indicator.over_time == OverTime.LAST:
+        halves = frame.halves[-1:]
+    elif window_start is None:
+        halves = frame.halves
+    else:
+        halves = _window(frame, window_start)
+    return [h for h in halves if h is not None]
 
 
 def _year_before(day):
@@ -431,8 +535,14 @@ def _year_before(day):
         return day.replace(year=day.year - 1, day=28)
 
 
-def judge(comparison, value, cumulative, last_year_cumulative, *, more_time):
-    """Status of one target (DESIGN.md "status")."""
+def judge(comparison, value, cumulative, cumulative_last_year, *, more_time, coverage=None, is_rate=False):
+    """Status of one target (DESIGN.md "status").
+
+    With incomplete ``coverage`` a verdict is given only where the missing reports cannot
+    change it: figures are ≥ 0, so a total can only grow as more units report — an
+    at_least that holds stays held, an at_most / reduce_by / reduce_by_percent that fails
+    stays failed. A rate can move either way: always incomplete.
+    """
     if cumulative is None:
         return NO_DATA
     value = number(value)
@@ -441,13 +551,21 @@ def judge(comparison, value, cumulative, last_year_cumulative, *, more_time):
     elif comparison == Comparison.AT_MOST:
         holds = cumulative <= value
     elif comparison == Comparison.REDUCE_BY:
-        if last_year_cumulative is None:
+        if cumulative_last_year is None:
             return NO_DATA
-        holds = (last_year_cumulative - cumulative) >= value
+        holds = (cumulative_last_year - cumulative) >= value
     else:  # reduce_by_percent
-        if not last_year_cumulative:
+        if not cumulative_last_year:
             return NO_DATA
-        holds = (last_year_cumulative - cumulative) / last_year_cumulative * 100 >= value
+        holds = (cumulative_last_year - cumulative) / cumulative_last_year * 100 >= value
+    if coverage is not None and not coverage.complete:
+        if is_rate:
+            return INCOMPLETE
+        if holds and comparison == Comparison.AT_LEAST:
+            return ACHIEVED
+        if not holds and comparison != Comparison.AT_LEAST:
+            return NOT_ACHIEVED
+        return INCOMPLETE
     if holds:
         return ACHIEVED
     if comparison == Comparison.AT_LEAST and more_time:
@@ -522,7 +640,9 @@ def progress(unit, period, *, indicators=None, trend=()):
         for child in children:
             child_target = targets.get((child.pk, indicator.pk))
             child_row = _row(_Values(sums, child.pk), indicator, current, previous, child_target)
-            row.children.append(ChildResult(child, child_row.actual, child_row.status, child_target))
+            row.children.append(
+                ChildResult(child, child_row.actual, child_row.status, child_target, child_row.coverage)
+            )
         rows.append(row)
 
     reporting_levels = {i.entry_level for i in indicators if i.kind in ENTERED_KINDS}
@@ -604,19 +724,22 @@ def _row(values, indicator, current, previous, target):
     window_start = target.period.start if longer else None
     cumulative = _cumulative(values, indicator, current, window_start)
     # L: the same cumulative computation one year earlier, with the predecessor rule.
-    last_year_cumulative = None
+    cumulative_last_year = None
     if previous.period is not None:
-        last_year_cumulative = _cumulative(
+        cumulative_last_year = _cumulative(
             values, indicator, previous, _year_before(window_start) if window_start else None
         )
+    coverage = values.coverage(indicator, _coverage_halves(indicator, current, window_start))
     status = NO_TARGET
     if target is not None:
         status = judge(
             target.comparison,
             target.value,
             cumulative,
-            last_year_cumulative,
+            cumulative_last_year,
             more_time=target.period.end > current.period.end,
+            coverage=coverage,
+            is_rate=indicator.kind == IndicatorKind.RATE,
         )
     numerator = denominator = None
     if indicator.kind == IndicatorKind.RATE:
@@ -633,7 +756,8 @@ def _row(values, indicator, current, previous, target):
         target=target,
         percent=_percent(indicator, target, cumulative),
         status=status,
-        last_year_cumulative=last_year_cumulative,
+        cumulative_last_year=cumulative_last_year,
+        coverage=coverage,
     )
 
 

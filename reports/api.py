@@ -26,6 +26,10 @@ def _target(target):
     }
 
 
+def _coverage(coverage):
+    return {"expected": coverage.expected, "reported": coverage.reported, "approved": coverage.approved}
+
+
 def progress_payload(progress):
     unit, period = progress.unit, progress.period
     return {
@@ -46,13 +50,21 @@ def progress_payload(progress):
                 "numerator": row.numerator,
                 "denominator": row.denominator,
                 "cumulative": row.cumulative,
+                "cumulative_last_year": row.cumulative_last_year,
                 "same_period_last_year": row.same_period_last_year,
                 "change": row.change,
                 "target": _target(row.target),
                 "percent": row.percent,
                 "status": row.status,
+                "coverage": _coverage(row.coverage),
                 "children": [
-                    {"unit": child.unit.code, "name": child.unit.name, "actual": child.actual, "status": child.status}
+                    {
+                        "unit": child.unit.code,
+                        "name": child.unit.name,
+                        "actual": child.actual,
+                        "status": child.status,
+                        "coverage": _coverage(child.coverage),
+                    }
                     for child in row.children
                 ],
             }

@@ -54,6 +54,11 @@ def dashboard_workbook(progress):
         _("Tăng/giảm"),
         _("% đạt"),
         _("Đánh giá"),
+        # Coverage (DESIGN.md): (unit, half) pairs behind the cumulative value.
+        _("Cần báo cáo (đơn vị × kỳ)"),
+        _("Đã báo cáo"),
+        _("Đã duyệt"),
+        _("Lũy kế cùng kỳ"),
     ]
     sheet.append([])
     sheet.append(header)
@@ -76,9 +81,13 @@ def dashboard_workbook(progress):
                 row.change,
                 row.percent,
                 wording.status_label(row.status),
+                row.coverage.expected,
+                row.coverage.reported,
+                row.coverage.approved,
+                row.cumulative_last_year,
             ]
         )
-    _autosize(sheet, [16, 50, 10, 28, 12, 16, 12, 12, 12, 12, 10, 18])
+    _autosize(sheet, [16, 50, 10, 28, 12, 16, 12, 12, 12, 12, 10, 18, 14, 12, 12, 12])
 
     if progress.children:
         detail = book.create_sheet(_sheet_title(_("Theo đơn vị")))

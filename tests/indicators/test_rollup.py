@@ -11,7 +11,7 @@ import pytest
 
 from committees.models import AdministrativeUnit, Level
 from indicators import rollup
-from indicators.models import Period, SubmissionStatus
+from indicators.models import Indicator, Period, SubmissionStatus
 from tests import factories as f
 
 DRAFT = SubmissionStatus.DRAFT
@@ -258,12 +258,17 @@ def test_status_parent_count_with_target_and_percent(drug_free, district):
     f.submission(unit("C3"), h1, SUBMITTED, TUDIEM=2, QL=1)
 
     r = row(progress(district, "2024-H1"), "SACH")
-    # C1 and C2 meet both criteria → 2; annual target ≥ 3, year not over → in_progress;
-    # percent = 2 / 3 × 100 = 66.67.
+    # C1 and C2 meet both criteria → 2; annual target ≥ 3; C4 has not reported (coverage
+    # 3/4) and could still make it 3 → incomplete, not in_progress; percent 2 / 3 × 100.
     assert r.actual == 2
     assert r.cumulative == 2
-    assert r.status == "in_progress"
+    assert r.status == "incomplete"
     assert r.percent == pytest.approx(200 / 3)
+
+    f.submission(unit("C4"), h1, SUBMITTED, TUDIEM=1, QL=1)
+    r = row(progress(district, "2024-H1"), "SACH")
+    # Every commune reported (4/4), still 2 < 3 and the year is not over → in_progress.
+    assert (r.actual, r.status) == (2, "in_progress")
 
 
 # ------------------------------------------------------------------ P a year
@@ -393,6 +398,9 @@ def test_rate_cumulative_divides_cumulative_parts(district):
     f.target(tyle, district, Period.objects.get(code="2024"), "at_least", 75)
     f.submission(unit("C1"), Period.objects.get(code="2024-H1"), SUBMITTED, VU=4, LAMRO=4)  # 100 %
     f.submission(unit("C1"), Period.objects.get(code="2024-H2"), SUBMITTED, VU=6, LAMRO=3)  # 50 %
+    for code in ("C2", "C3", "C4"):  # complete coverage: every commune reports 0 of 0
+        for half in ("2024-H1", "2024-H2"):
+            f.submission(unit(code), Period.objects.get(code=half), SUBMITTED, VU=0, LAMRO=0)
 
     r = row(progress(district, "2024-H2"), "TYLE")
     # H2 actual 3 / 6 = 50; cumulative (4 + 3) / (4 + 6) = 70 < 75, year ends → not_achieved.
@@ -475,12 +483,15 @@ def test_reduce_by_year_target_at_h2_compares_cumulative_with_last_years(distric
     figures = {"2023-H1": 9, "2023-H2": 10, "2024-H1": 8, "2024-H2": 9}
     for code, value in figures.items():
         f.submission(unit("C1"), Period.objects.get(code=code), APPROVED, VU=value)
+    for code in ("C2", "C3", "C4"):  # complete coverage in 2024: the others report 0
+        for half in ("2024-H1", "2024-H2"):
+            f.submission(unit(code), Period.objects.get(code=half), APPROVED, VU=0)
 
     r = row(progress(district, "2024-H2"), "VU")
     # actual H2 = 9, last year H2 = 10, change −1. C = 8 + 9 = 17, L = 9 + 10 = 19:
     # 19 − 17 = 2 ≥ 2 → achieved (the half alone, 10 − 9 = 1, would not be).
     assert (r.actual, r.same_period_last_year, r.change) == (9, 10, -1)
-    assert (r.cumulative, r.last_year_cumulative, r.status) == (17, 19, "achieved")
+    assert (r.cumulative, r.cumulative_last_year, r.status) == (17, 19, "achieved")
 
 
 def test_applicable_target_own_period_beats_the_year(district):
@@ -614,7 +625,7 @@ def test_merged_commune_is_compared_with_the_sum_of_its_predecessors(merger):
     # Last year N did not exist: A 2 + B 3 = 5. Now 4 → change −1; L = 5, C = 4:
     # 5 − 4 = 1 ≥ 1 → achieved.
     assert (r.actual, r.same_period_last_year, r.change) == (4, 5, -1)
-    assert (r.last_year_cumulative, r.status) == (5, "achieved")
+    assert (r.cumulative_last_year, r.status) == (5, "achieved")
     assert [u.code for u in result.last_year_predecessors] == ["A", "B"]
 
 
@@ -726,6 +737,315 @@ def test_completeness_of_a_year_is_that_of_its_last_half(district):
     # 2024-H2: 2 of 4 submitted, 1 approved (H1's 4/4 does not count for the year).
     assert (c.expected, c.submitted, c.approved) == (4, 2, 1)
     assert [u.code for u in c.missing] == ["C3", "C4"]
+
+
+# ------------------------------------------------------------------ coverage
+
+
+def cov(result):
+    """(expected, reported, approved) of a row or a child."""
+    return (result.coverage.expected, result.coverage.reported, result.coverage.approved)
+
+
+def child_coverage(row_):
+    return {c.unit.code: cov(c) for c in row_.children}
+
+
+def test_coverage_counts_entry_level_units_with_a_value_per_half(district):
+    f.indicator("VU")
+    h1, h2 = Period.objects.get(code="2024-H1"), Period.objects.get(code="2024-H2")
+    f.submission(unit("C1"), h1, APPROVED, VU=3)
+    f.submission(unit("C2"), h1, SUBMITTED, VU=1)
+    f.submission(unit("C3"), h1, SUBMITTED, VU=None)  # left blank: missing, not reported
+    f.submission(unit("C4"), h1, DRAFT, VU=2)  # a draft is not reported
+    f.submission(unit("C1"), h2, APPROVED, VU=0)  # a real 0 is reported
+
+    r = row(progress(district, "2024-H1"), "VU")
+    # 2024-H1: 4 communes expected; C1 and C2 reported; C1 approved.
+    assert cov(r) == (4, 2, 1)
+    assert child_coverage(r) == {"C1": (1, 1, 1), "C2": (1, 1, 0), "C3": (1, 0, 0), "C4": (1, 0, 0)}
+    year = row(progress(district, "2024"), "VU")
+    # The year of a flow, no target: both halves, 4 + 4 = 8 pairs; reported C1, C2 in H1
+    # and C1 in H2 = 3; approved C1 twice = 2.
+    assert cov(year) == (8, 3, 2)
+    assert child_coverage(year)["C1"] == (2, 2, 2)
+    assert child_coverage(year)["C3"] == (2, 0, 0)
+
+
+def test_coverage_of_a_stock_is_the_last_half_of_p_only(district):
+    f.indicator("NGHIEN", over_time="last", measure="người")
+    h1, h2 = Period.objects.get(code="2024-H1"), Period.objects.get(code="2024-H2")
+    for code in ("C1", "C2", "C3", "C4"):
+        f.submission(unit(code), h1, APPROVED, NGHIEN=5)
+    f.submission(unit("C1"), h2, SUBMITTED, NGHIEN=6)
+
+    # 2024-H1: 4/4 reported, all approved. The year (last): only H2 counts, 1 of 4.
+    assert cov(row(progress(district, "2024-H1"), "NGHIEN")) == (4, 4, 4)
+    assert cov(row(progress(district, "2024"), "NGHIEN")) == (4, 1, 0)
+
+
+def test_coverage_of_a_flow_spans_the_window_of_a_longer_target(district):
+    vu = f.indicator("VU")
+    f.target(vu, district, Period.objects.get(code="2024"), "at_least", 1)
+    h1, h2 = Period.objects.get(code="2024-H1"), Period.objects.get(code="2024-H2")
+    for code in ("C1", "C2", "C3"):
+        f.submission(unit(code), h1, APPROVED, VU=1)
+    for code in ("C1", "C2", "C3", "C4"):
+        f.submission(unit(code), h2, SUBMITTED, VU=0)
+
+    # At 2024-H2 the cumulative runs over 2024-H1 and 2024-H2: 4 + 4 = 8 pairs, reported
+    # 3 + 4 = 7, approved 3. Without the year target only H2 would count (4/4).
+    r = row(progress(district, "2024-H2"), "VU")
+    assert cov(r) == (8, 7, 3)
+    # C = 3 + 0 = 3 ≥ 1 already holds: the missing pair cannot undo it → achieved.
+    assert (r.cumulative, r.status) == (3, "achieved")
+    # C4 has no target of its own: its coverage is that of P's own half, 2024-H2 → 1/1.
+    assert child_coverage(r)["C4"] == (1, 1, 0)
+
+
+def test_coverage_of_a_rate_needs_both_parts(district):
+    cases = f.indicator("VU")
+    solved = f.indicator("LAMRO")
+    f.indicator("TYLE", kind="rate", entry_level=Level.DISTRICT, measure="%", numerator=solved, denominator=cases)
+    h1 = Period.objects.get(code="2024-H1")
+    f.submission(unit("C1"), h1, APPROVED, VU=2, LAMRO=1)
+    f.submission(unit("C2"), h1, SUBMITTED, VU=3)  # solved left blank
+    f.submission(unit("C3"), h1, SUBMITTED, LAMRO=1, VU=None)
+    f.submission(unit("C4"), h1, SUBMITTED, VU=0, LAMRO=0)  # 0 of 0 is a report
+
+    r = row(progress(district, "2024-H1"), "TYLE")
+    # Pairs with both parts: C1 (approved) and C4 → (4, 2, 1). VU alone: C1, C2, C4.
+    assert cov(r) == (4, 2, 1)
+    assert cov(row(progress(district, "2024-H1"), "VU")) == (4, 3, 1)
+    assert child_coverage(r) == {"C1": (1, 1, 1), "C2": (1, 0, 0), "C3": (1, 0, 0), "C4": (1, 1, 0)}
+
+
+def test_coverage_of_a_status_counts_counted_submissions(drug_free, district):
+    h1 = Period.objects.get(code="2024-H1")
+    f.submission(unit("C1"), h1, APPROVED, TUDIEM=0, QL=1)
+    f.submission(unit("C2"), h1, SUBMITTED, TUDIEM=0)  # a criterion missing: reported, not met
+    f.submission(unit("C3"), h1, RETURNED, TUDIEM=0, QL=1)
+
+    r = row(progress(district, "2024-H1"), "SACH")
+    # Reported: C1 and C2 (submitted or approved, whatever they hold); approved C1.
+    assert cov(r) == (4, 2, 1)
+    assert r.actual == 1
+
+
+def test_coverage_of_a_district_entered_indicator(district):
+    f.indicator("BAT", entry_level=Level.DISTRICT)
+    other = f.unit("201", level=Level.DISTRICT, parent=unit("22"))
+    h1 = Period.objects.get(code="2024-H1")
+    f.submission(district, h1, APPROVED, BAT=2)
+    f.submission(other, h1, DRAFT, BAT=1)
+
+    # At the district: the district itself, 1/1. At the province: districts 200 and 201, 1 of 2.
+    assert cov(row(progress(district, "2024-H1"), "BAT")) == (1, 1, 1)
+    province = row(progress(unit("22"), "2024-H1"), "BAT")
+    assert cov(province) == (2, 1, 1)
+    assert child_coverage(province) == {"200": (1, 1, 1), "201": (1, 0, 0)}
+
+
+def test_coverage_of_a_merged_commune_counts_the_halves_it_existed(merger):
+    vu = f.indicator("VU")
+    n = unit("A-2025")
+    year = Period.objects.get(code="2025")
+    f.target(vu, merger, year, "at_least", 1)
+    f.target(vu, n, year, "at_least", 1)
+    h1, h2 = Period.objects.get(code="2025-H1"), Period.objects.get(code="2025-H2")
+    f.submission(unit("A"), h1, APPROVED, VU=0)
+    f.submission(unit("B"), h1, APPROVED, VU=0)
+    f.submission(unit("X"), h1, APPROVED, VU=0)
+    f.submission(n, h2, SUBMITTED, VU=1)
+
+    r = row(progress(merger, "2025-H2"), "VU")
+    # The district's year window: 2025-H1 (A, B, X valid on 14/6/2025) + 2025-H2 (N and X
+    # valid on 14/12/2025) = 5 pairs; reported A, B, X, N = 4; approved A, B, X = 3.
+    assert cov(r) == (5, 4, 3)
+    # C = 0 + 1 = 1 ≥ 1 holds already → achieved although X has not reported H2.
+    assert (r.cumulative, r.status) == (1, "achieved")
+    # N did not exist on 14/6/2025: its window holds only 2025-H2 → 1/1, complete; 1 ≥ 1.
+    n_child = next(c for c in r.children if c.unit.code == "A-2025")
+    assert (cov(n_child), n_child.status) == ((1, 1, 0), "achieved")
+    # X has no target of its own: P's own half only, where it has not reported → 1, 0.
+    assert child_coverage(r)["X"] == (1, 0, 0)
+
+
+# ------------------------------------------- settled or unsettled (DESIGN.md "status")
+
+# District 200, communes C1..C4, indicator VU (a flow) with a target of 2024-H1 itself
+# (so no time is left: a failing at_least is not_achieved when complete). Last year:
+# C1 reported 10 in 2023-H1, so L = 10. "—": the commune has not reported (coverage 3/4).
+SETTLED_CASES = [
+    # comparison, value, figures of C1..C4, expected status
+    # at_least 5: a total can only grow — holding it is final even with C4 missing.
+    ("at_least", 5, (2, 2, 1, 0), "achieved"),  # 5 ≥ 5, complete
+    ("at_least", 5, (1, 1, 1, 1), "not_achieved"),  # 4 < 5, complete
+    ("at_least", 5, (3, 2, 0, None), "achieved"),  # 5 ≥ 5 with 3/4: C4 can only add
+    ("at_least", 5, (1, 1, 1, None), "incomplete"),  # 3 < 5 with 3/4: C4 could bring 2
+    # at_most 3: failing is final, holding is not.
+    ("at_most", 3, (1, 1, 1, 0), "achieved"),  # 3 ≤ 3, complete
+    ("at_most", 3, (1, 1, 1, 1), "not_achieved"),  # 4 > 3, complete
+    ("at_most", 3, (1, 1, 1, None), "incomplete"),  # 3 ≤ 3 with 3/4: C4 could add 1
+    ("at_most", 3, (2, 2, 0, None), "not_achieved"),  # 4 > 3 with 3/4: stays > 3
+    # reduce_by 2 against L = 10: holds while C ≤ 8.
+    ("reduce_by", 2, (2, 2, 2, 2), "achieved"),  # 10 − 8 = 2 ≥ 2, complete
+    ("reduce_by", 2, (3, 3, 3, 0), "not_achieved"),  # 10 − 9 = 1 < 2, complete
+    ("reduce_by", 2, (2, 2, 2, None), "incomplete"),  # 10 − 6 = 4 with 3/4: C4 could add 3
+    ("reduce_by", 2, (3, 3, 3, None), "not_achieved"),  # 10 − 9 = 1 with 3/4: only worse
+    # reduce_by_percent 20 against L = 10: holds while (10 − C) / 10 × 100 ≥ 20.
+    ("reduce_by_percent", 20, (2, 2, 2, 2), "achieved"),  # 20 % ≥ 20, complete
+    ("reduce_by_percent", 20, (3, 3, 3, 0), "not_achieved"),  # 10 %, complete
+    ("reduce_by_percent", 20, (2, 2, 2, None), "incomplete"),  # 40 % with 3/4
+    ("reduce_by_percent", 20, (3, 3, 3, None), "not_achieved"),  # 10 % with 3/4
+]
+
+
+@pytest.mark.parametrize(("comparison", "value", "figures", "expected"), SETTLED_CASES)
+def test_settled_or_unsettled_by_comparison_and_coverage(district, comparison, value, figures, expected):
+    vu = f.indicator("VU")
+    h1 = Period.objects.get(code="2024-H1")
+    f.target(vu, district, h1, comparison, value)
+    f.submission(unit("C1"), Period.objects.get(code="2023-H1"), APPROVED, VU=10)
+    for code, figure in zip(("C1", "C2", "C3", "C4"), figures, strict=True):
+        if figure is not None:
+            f.submission(unit(code), h1, SUBMITTED, VU=figure)
+
+    r = row(progress(district, "2024-H1"), "VU")
+    reported = sum(1 for figure in figures if figure is not None)
+    assert cov(r) == (4, reported, 0)
+    assert r.cumulative == sum(figure for figure in figures if figure is not None)
+    assert r.cumulative_last_year == 10
+    assert r.status == expected
+
+
+def test_at_least_with_time_left_is_in_progress_only_when_complete(district):
+    vu = f.indicator("VU")
+    f.target(vu, district, Period.objects.get(code="2024"), "at_least", 5)
+    h1 = Period.objects.get(code="2024-H1")
+    for code in ("C1", "C2", "C3"):
+        f.submission(unit(code), h1, SUBMITTED, VU=1)
+
+    # 3 < 5, the year runs on, C4 missing (3/4) → incomplete (not in_progress).
+    assert row(progress(district, "2024-H1"), "VU").status == "incomplete"
+    f.submission(unit("C4"), h1, SUBMITTED, VU=1)
+    # 4 < 5 with 4/4 and half a year left → in_progress.
+    assert row(progress(district, "2024-H1"), "VU").status == "in_progress"
+
+
+def test_no_data_comes_before_incomplete(district):
+    vu = f.indicator("VU")
+    h1 = Period.objects.get(code="2024-H1")
+    f.target(vu, district, h1, "at_most", 0)
+    f.target(vu, unit("C2"), h1, "at_most", 0)
+    f.target(vu, unit("C3"), h1, "reduce_by", 1)
+    f.submission(unit("C1"), h1, SUBMITTED, VU=None)
+    f.submission(unit("C3"), h1, SUBMITTED, VU=2)
+
+    r = row(progress(district, "2024-H1"), "VU")
+    # Nothing but a blank and C3's 2: C = 2 > 0 with 1/4 reported → not_achieved (settled).
+    assert (r.cumulative, cov(r), r.status) == (2, (4, 1, 0), "not_achieved")
+    # C2 never reported: no value → no_data, never a failure. C3: L null → no_data.
+    assert children(r)["C2"] == (None, "no_data")
+    assert children(r)["C3"] == (2, "no_data")
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        # (solved, cases) of C1..C4; the target is ≥ 75 % for 2024-H1 itself.
+        (((4, 4), (0, 0), (0, 0), (0, 0)), "achieved"),  # 4/4 = 100 %, complete
+        (((1, 4), (0, 0), (0, 0), (0, 0)), "not_achieved"),  # 1/4 = 25 %, complete
+        (((4, 4), (1, 1), (1, 1), None), "incomplete"),  # 100 % with 3/4: C4 could lower it
+        (((1, 4), (0, 1), (0, 1), None), "incomplete"),  # 1/6 with 3/4: C4 could raise it
+        (((4, 4), (1, 1), (1, 1), (None, 2)), "incomplete"),  # C4 left "solved" blank
+    ],
+)
+def test_a_rate_is_judged_only_with_complete_coverage(district, parts, expected):
+    cases = f.indicator("VU")
+    solved = f.indicator("LAMRO")
+    tyle = f.indicator("TYLE", kind="rate", measure="%", numerator=solved, denominator=cases)
+    h1 = Period.objects.get(code="2024-H1")
+    f.target(tyle, district, h1, "at_least", 75)
+    for code, pair in zip(("C1", "C2", "C3", "C4"), parts, strict=True):
+        if pair is not None:
+            f.submission(unit(code), h1, SUBMITTED, LAMRO=pair[0], VU=pair[1])
+
+    r = row(progress(district, "2024-H1"), "TYLE")
+    assert r.status == expected
+    assert cov(r)[1] == sum(1 for pair in parts if pair is not None and None not in pair)
+
+
+@pytest.mark.parametrize(
+    ("communes", "expected"),
+    [
+        # (hotspots, managed) of C1..C4; the district's target: ≥ 2 drug-free communes in 2024-H1.
+        (((0, 1), (0, 1), (1, 1), None), "achieved"),  # 2 met with 3/4: C4 can only add
+        (((0, 1), (1, 1), (1, 1), None), "incomplete"),  # 1 met with 3/4: C4 could be the 2nd
+        (((0, 1), (1, 1), (1, 1), (1, 0)), "not_achieved"),  # 1 met with 4/4
+    ],
+)
+def test_a_status_indicator_counts_like_a_total(drug_free, district, communes, expected):
+    h1 = Period.objects.get(code="2024-H1")
+    f.target(drug_free, district, h1, "at_least", 2)
+    for code, pair in zip(("C1", "C2", "C3", "C4"), communes, strict=True):
+        if pair is not None:
+            f.submission(unit(code), h1, SUBMITTED, TUDIEM=pair[0], QL=pair[1])
+
+    assert row(progress(district, "2024-H1"), "SACH").status == expected
+
+
+def test_last_and_sum_differ_in_the_halves_they_need(district):
+    f.indicator("MOHINH", over_time="last", measure="mô hình")
+    f.indicator("VU")
+    year = Period.objects.get(code="2024")
+    f.target(Indicator.objects.get(code="MOHINH"), district, year, "at_most", 8)
+    f.target(Indicator.objects.get(code="VU"), district, year, "at_most", 8)
+    h1, h2 = Period.objects.get(code="2024-H1"), Period.objects.get(code="2024-H2")
+    f.submission(unit("C1"), h1, APPROVED, MOHINH=2, VU=1)  # C2..C4 never reported H1
+    for code in ("C1", "C2", "C3", "C4"):
+        f.submission(unit(code), h2, APPROVED, MOHINH=2, VU=1)
+
+    result = progress(district, "2024-H2")
+    mohinh, vu = row(result, "MOHINH"), row(result, "VU")
+    # A stock needs only 2024-H2: 4/4, C = 8 ≤ 8 → achieved.
+    assert (mohinh.cumulative, cov(mohinh), mohinh.status) == (8, (4, 4, 4), "achieved")
+    # A flow needs both halves of the year's window: 5/8, C = 1 + 4 = 5 ≤ 8 but the three
+    # missing H1 reports could still push it above → incomplete.
+    assert (vu.cumulative, cov(vu), vu.status) == (5, (8, 5, 5), "incomplete")
+
+
+def test_a_year_period_needs_both_halves_of_a_flow(district):
+    vu = f.indicator("VU")
+    year = Period.objects.get(code="2024")
+    f.target(vu, district, year, "at_most", 10)
+    h1, h2 = Period.objects.get(code="2024-H1"), Period.objects.get(code="2024-H2")
+    for code in ("C1", "C2", "C3", "C4"):
+        f.submission(unit(code), h1, APPROVED, VU=1)
+    for code in ("C1", "C2", "C3"):
+        f.submission(unit(code), h2, SUBMITTED, VU=1)
+
+    r = row(progress(district, "2024"), "VU")
+    # 4 + 3 = 7 ≤ 10 with 7 of 8 pairs → incomplete.
+    assert (r.actual, cov(r), r.status) == (7, (8, 7, 4), "incomplete")
+    f.submission(unit("C4"), h2, SUBMITTED, VU=1)
+    r = row(progress(district, "2024"), "VU")
+    # 8/8: 8 ≤ 10 → achieved.
+    assert (r.actual, cov(r), r.status) == (8, (8, 8, 4), "achieved")
+
+
+def test_cumulative_last_year_is_l_and_equals_same_period_without_a_longer_target(district):
+    vu = f.indicator("VU")
+    f.target(vu, unit("C1"), Period.objects.get(code="2024"), "reduce_by", 1)
+    for code, value in {"2023-H1": 4, "2023-H2": 6, "2024-H1": 3, "2024-H2": 5}.items():
+        f.submission(unit("C1"), Period.objects.get(code=code), APPROVED, VU=value)
+
+    c1 = row(progress(unit("C1"), "2024-H2"), "VU")
+    # The year target: L = 4 + 6 = 10 (not 2023-H2's 6); C = 3 + 5 = 8; 10 − 8 = 2 ≥ 1.
+    assert (c1.same_period_last_year, c1.cumulative_last_year, c1.cumulative, c1.status) == (6, 10, 8, "achieved")
+    district_row = row(progress(district, "2024-H2"), "VU")
+    # The district has no target: L = same_period_last_year = 6 (2023-H2).
+    assert (district_row.same_period_last_year, district_row.cumulative_last_year) == (6, 6)
 
 
 # ------------------------------------------------------------------ query count

@@ -48,6 +48,10 @@ def small(db):
 #   last year: LAMRO null → null; a rate has no percent.
 # - BAT (district-entered): 3; year target ≥ 4 → cumulative 3, in_progress, 75 %.
 # - completeness: 200 (enters BAT), C1, C2 = 3 expected; 3 submitted; 200 and C1 approved = 2.
+# - coverage (unit, half) pairs: only 2024-H1 exists in the year's window, so every row
+#   counts the communes of 2024-H1: 2 expected, 2 reported (a rate: both parts), C1
+#   approved; BAT the district itself (1/1/1) and none below it in a commune (0/0/0).
+# - cumulative_last_year: VU's year window shifted a year: 2023-H1 = 6; the others null.
 EXPECTED = {
     "unit": {"code": "200", "name": "Huyện Thử", "level": "district"},
     "period": {"code": "2024-H1", "start": "2023-12-15", "end": "2024-06-14"},
@@ -62,14 +66,28 @@ EXPECTED = {
             "numerator": None,
             "denominator": None,
             "cumulative": 5,
+            "cumulative_last_year": 6,
             "same_period_last_year": 6,
             "change": -1,
             "target": {"comparison": "reduce_by", "value": 1, "period": "2024", "plan": "111/KH-UBND"},
             "percent": None,
             "status": "achieved",
+            "coverage": {"expected": 2, "reported": 2, "approved": 1},
             "children": [
-                {"unit": "C1", "name": "Đơn vị C1", "actual": 3, "status": "achieved"},
-                {"unit": "C2", "name": "Đơn vị C2", "actual": 2, "status": "no_target"},
+                {
+                    "unit": "C1",
+                    "name": "Đơn vị C1",
+                    "actual": 3,
+                    "status": "achieved",
+                    "coverage": {"expected": 1, "reported": 1, "approved": 1},
+                },
+                {
+                    "unit": "C2",
+                    "name": "Đơn vị C2",
+                    "actual": 2,
+                    "status": "no_target",
+                    "coverage": {"expected": 1, "reported": 1, "approved": 0},
+                },
             ],
         },
         {
@@ -81,14 +99,28 @@ EXPECTED = {
             "numerator": None,
             "denominator": None,
             "cumulative": 4,
+            "cumulative_last_year": None,
             "same_period_last_year": None,
             "change": None,
             "target": None,
             "percent": None,
             "status": "no_target",
+            "coverage": {"expected": 2, "reported": 2, "approved": 1},
             "children": [
-                {"unit": "C1", "name": "Đơn vị C1", "actual": 3, "status": "no_target"},
-                {"unit": "C2", "name": "Đơn vị C2", "actual": 1, "status": "no_target"},
+                {
+                    "unit": "C1",
+                    "name": "Đơn vị C1",
+                    "actual": 3,
+                    "status": "no_target",
+                    "coverage": {"expected": 1, "reported": 1, "approved": 1},
+                },
+                {
+                    "unit": "C2",
+                    "name": "Đơn vị C2",
+                    "actual": 1,
+                    "status": "no_target",
+                    "coverage": {"expected": 1, "reported": 1, "approved": 0},
+                },
             ],
         },
         {
@@ -100,14 +132,28 @@ EXPECTED = {
             "numerator": 4,
             "denominator": 5,
             "cumulative": 80.0,
+            "cumulative_last_year": None,
             "same_period_last_year": None,
             "change": None,
             "target": {"comparison": "at_least", "value": 75, "period": "2024-H1", "plan": None},
             "percent": None,
             "status": "achieved",
+            "coverage": {"expected": 2, "reported": 2, "approved": 1},
             "children": [
-                {"unit": "C1", "name": "Đơn vị C1", "actual": 100.0, "status": "no_target"},
-                {"unit": "C2", "name": "Đơn vị C2", "actual": 50.0, "status": "no_target"},
+                {
+                    "unit": "C1",
+                    "name": "Đơn vị C1",
+                    "actual": 100.0,
+                    "status": "no_target",
+                    "coverage": {"expected": 1, "reported": 1, "approved": 1},
+                },
+                {
+                    "unit": "C2",
+                    "name": "Đơn vị C2",
+                    "actual": 50.0,
+                    "status": "no_target",
+                    "coverage": {"expected": 1, "reported": 1, "approved": 0},
+                },
             ],
         },
         {
@@ -119,14 +165,28 @@ EXPECTED = {
             "numerator": None,
             "denominator": None,
             "cumulative": 3,
+            "cumulative_last_year": None,
             "same_period_last_year": None,
             "change": None,
             "target": {"comparison": "at_least", "value": 4, "period": "2024", "plan": "111/KH-UBND"},
             "percent": 75.0,
             "status": "in_progress",
+            "coverage": {"expected": 1, "reported": 1, "approved": 1},
             "children": [
-                {"unit": "C1", "name": "Đơn vị C1", "actual": None, "status": "no_target"},
-                {"unit": "C2", "name": "Đơn vị C2", "actual": None, "status": "no_target"},
+                {
+                    "unit": "C1",
+                    "name": "Đơn vị C1",
+                    "actual": None,
+                    "status": "no_target",
+                    "coverage": {"expected": 0, "reported": 0, "approved": 0},
+                },
+                {
+                    "unit": "C2",
+                    "name": "Đơn vị C2",
+                    "actual": None,
+                    "status": "no_target",
+                    "coverage": {"expected": 0, "reported": 0, "approved": 0},
+                },
             ],
         },
     ],
@@ -153,7 +213,9 @@ NUMERIC_KEYS = {
     "numerator",
     "denominator",
     "cumulative",
+    "cumulative_last_year",
     "same_period_last_year",
+    "reported",
     "change",
     "value",
     "percent",
@@ -303,3 +365,70 @@ def test_demo_no_drug_hotspots_anywhere(demo_payload):
 def test_demo_completeness(demo_payload):
     # 2024-H1: district 200 + 9 communes (Quảng Lợi ended in 2019), all approved.
     assert demo_payload["completeness"] == {"expected": 10, "submitted": 10, "approved": 10}
+
+
+def test_demo_2024_h1_has_complete_coverage_everywhere(demo_payload):
+    # Every statement of the news item stands on complete data: no row or child is
+    # provisional, every coverage is reported = expected.
+    for r in demo_payload["rows"]:
+        assert r["status"] != "incomplete", r["indicator"]
+        assert r["coverage"]["reported"] == r["coverage"]["expected"] > 0, r["indicator"]
+        for child in r["children"]:
+            assert child["coverage"]["reported"] == child["coverage"]["expected"], (r["indicator"], child["unit"])
+
+
+@pytest.fixture
+def demo_h2(demo, client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="lanhdao"))
+    response = client.get(api_url("200", "2024-H2"))
+    assert response.status_code == 200
+    return response.json()
+
+
+def _judged(payload):
+    return {
+        r["indicator"]: (r["cumulative"], r["status"], tuple(r["coverage"].values()))
+        for r in payload["rows"]
+        if r["target"] is not None
+    }
+
+
+def test_demo_2024_h2_is_provisional_where_missing_reports_could_change_it(demo_h2):
+    # 2024-H2: six communes counted (06895, 06898, 06901, 06910, 06919 submitted; 06904
+    # approved); 06916 and 06917 are drafts, 06913 has not started; the district has not
+    # reported its own figures. Every target is the year's.
+    # Flows (sum) and rates: window 2024-H1 + 2024-H2 = 9 + 9 commune pairs, 9 + 6
+    # reported, 9 + 1 approved; district-entered: 1 + 1 pairs, 1 reported and approved.
+    # Stocks (last) and the status: 2024-H2 only, 9 pairs, 6 reported, 1 approved.
+    assert _judged(demo_h2) == {
+        # 8 + (1 + 1 + 1 + 0 + 1 + 0) = 12; L = 9 + 10 = 19; 19 − 12 = 7 ≥ 1 holds, but
+        # the 3 missing communes could add cases → incomplete.
+        "TTXH_VU": (12, "incomplete", (18, 15, 10)),
+        # A rate is incomplete while its coverage is: (7 + 4) / (8 + 4) = 11/12 = 91.67 %.
+        "TTXH_TYLE": (pytest.approx(1100 / 12), "incomplete", (18, 15, 10)),
+        # The district's H2 inputs are missing: 38 / 40 = 95 %, incomplete.
+        "TG_TYLE": (95.0, "incomplete", (2, 1, 1)),
+        # 0 ≤ 0 holds with 6/9: the missing communes could report a hotspot.
+        "MT_TUDIEM": (0, "incomplete", (9, 6, 1)),
+        # 5 ≥ 5 and 2 ≥ 2 hold already: more reports can only add → achieved.
+        "MT_BAT_XLHS": (5, "achieved", (2, 1, 1)),
+        "MT_MUABAN_2DT": (2, "achieved", (2, 1, 1)),
+        # 7 + (1 + 1 + 1 + 0 + 1 + 1) = 12 ≥ 12 → achieved.
+        "MT_HOSO_CAI": (12, "achieved", (18, 15, 10)),
+        # 2 + 1 + 1 + 1 + 1 + 1 = 7 < 9 with 3 communes missing → incomplete, not a failure.
+        "ANTT_MOHINH": (7, "incomplete", (9, 6, 1)),
+        # 6 communes meet both criteria ≥ 6 → achieved.
+        "MT_XA_SACH": (6, "achieved", (9, 6, 1)),
+    }
+    assert demo_h2["completeness"] == {"expected": 10, "submitted": 6, "approved": 1}
+
+
+def test_demo_2024_h2_non_reporters_are_never_failures(demo_h2):
+    hotspots = _row(demo_h2, "MT_TUDIEM")
+    by_unit = {c["unit"]: (c["actual"], c["status"], tuple(c["coverage"].values())) for c in hotspots["children"]}
+    # Own targets at_most 0: reporters 0 ≤ 0 with 1/1 → achieved; 06913 (nothing), 06916 and
+    # 06917 (drafts) → no value → no_data, never not_achieved.
+    assert by_unit["06904"] == (0, "achieved", (1, 1, 1))
+    assert by_unit["06895"] == (0, "achieved", (1, 1, 0))
+    for code in ("06913", "06916", "06917"):
+        assert by_unit[code] == (None, "no_data", (1, 0, 0)), code

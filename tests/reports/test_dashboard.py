@@ -324,12 +324,14 @@ def test_xlsx_export_holds_numbers_as_numbers(demo, as_user):
     rows = {r[0]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
     bat = rows["MT_BAT_XLHS"]
     # code, name, measure, target text, target value, plan, actual, cumulative, last year,
-    # change, percent, status
-    assert bat[2:] == ("vụ", "≥ 5 vụ", 5, "111/KH-UBND", 5, 5, 4, 1, 100, "Đạt")
+    # change, percent, status, then coverage (expected, reported, approved) and L
+    assert bat[2:] == ("vụ", "≥ 5 vụ", 5, "111/KH-UBND", 5, 5, 4, 1, 100, "Đạt", 1, 1, 1, 4)
     assert type(bat[6]) is int
     assert isinstance(bat[4], int | float) and isinstance(bat[10], int | float)
     crimes = rows["TTXH_VU"]
     assert crimes[6:11] == (8, 8, 9, -1, None)
+    # The nine communes, all approved; L = 2023-H1's 9.
+    assert crimes[12:] == (9, 9, 9, 9)
     rate = rows["TTXH_TYLE"]
     assert rate[6] == pytest.approx(87.5)
     detail = book["Theo đơn vị"]
@@ -337,6 +339,18 @@ def test_xlsx_export_holds_numbers_as_numbers(demo, as_user):
     assert header[:4] == ["Mã", "Chỉ tiêu", "ĐVT", "Thị trấn Đầm Hà"]
     by_code = {r[0]: r for r in detail.iter_rows(min_row=2, values_only=True)}
     assert by_code["TTXH_VU"][3:] == (2, 1, 0, 1, 1, 1, 1, 0, 1)
+
+
+def test_xlsx_export_carries_coverage_of_an_incomplete_period(demo, as_user):
+    book = load_workbook(io.BytesIO(as_user("lanhdao").get(xlsx_url("200", "2024-H2")).content))
+    sheet = book["Tiến độ"]
+    assert sheet["A2"].value == "Đơn vị đã gửi: 6/10; đã duyệt: 1"
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
+    # Status, then (expected, reported, approved) pairs: the year's window for flows
+    # (9 + 9 communes, 9 + 6 reported, 9 + 1 approved), the last half for stocks.
+    assert rows["TTXH_VU"][11:15] == ("Tạm tính", 18, 15, 10)
+    assert rows["ANTT_MOHINH"][11:15] == ("Tạm tính", 9, 6, 1)
+    assert rows["MT_BAT_XLHS"][11:15] == ("Đạt", 2, 1, 1)
 
 
 # ----------------------------------------------------------------- permissions
