@@ -244,7 +244,7 @@ def test_report_stays_vietnamese_when_the_user_reads_english(report_demo_data, o
     assert report.issuing_body == "BAN CHỈ ĐẠO"
     assert report.signature_authority.splitlines()[0] == "TM. BAN CHỈ ĐẠO"
     assert report.results.splitlines()[0].startswith("Số liệu tạm tính: 6/10 đơn vị đã báo cáo")
-    assert "đạt chỉ tiêu năm 2024" in report.results
+    assert "chưa đủ số liệu để đánh giá chỉ tiêu năm 2024" in report.results
     assert "3/7 kết luận đã hoàn thành" in report.results
     assert english["doc_type"] == "BÁO CÁO"
     assert english["sections"][1]["title"] == "II. KẾT QUẢ THỰC HIỆN"
