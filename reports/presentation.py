@@ -266,26 +266,44 @@ def checklists(progress):
     return lists
 
 
-def _chart_target(target, row_is_cumulative):
-    """A target line only where it is on the same basis as the bars or points it is drawn
-    against: an at_least/at_most value, on the period's own figures."""
-    if target is None or target.comparison not in ("at_least", "at_most") or row_is_cumulative:
-        return None
-    return float(target.value)
+def _same_basis(indicator, target, period=None):
+    """Whether a target's value can be drawn against values of ``period`` (None: the
+    trend's half-years).
+
+    A threshold on a rate or a stock ("at most 0 hotspots", "at least 1 model") holds for
+    any half; a quota on a flow holds for its own period only ("12 files in the year" is
+    not a line to draw over half-year bars).
+    """
+    if target is None or target.comparison not in ("at_least", "at_most"):
+        return False
+    if indicator.kind == IndicatorKind.RATE:
+        return True
+    if period is None and target.period.half is not None:
+        return True  # a half-year quota drawn across half-year values
+    if period is not None and target.period_id == period.pk:
+        return True
+    return not wording.accumulates(indicator)
+
+
+def _chart_target(indicator, target, period=None):
+    return float(target.value) if _same_basis(indicator, target, period) else None
 
 
 def chart_data(progress, trend_periods):
     """What static/js/dashboard.js draws: per indicator, children bars and a trend line.
 
-    ``null`` is "not reported" (drawn as a hatched gap with its label), 0 is a bar of 0.
-    Count and yes/no axes tick in whole numbers. A year target is not drawn against
-    half-year bars (different basis): the chart says so in its caption instead.
+    A unit that has not reported (``reported`` false) gets no bar, a grey label and its
+    name marked; a 0 is a thin bar. Count and yes/no axes tick in whole numbers. A target
+    line is drawn only on the basis of the values it is drawn against: the trend's
+    half-years never carry a year quota on a flow; the caption says so instead.
     """
     charts = []
     period = progress.period
     for row in progress.rows:
         indicator = row.indicator
-        longer = wording.cumulative_differs(indicator, row.target, period)
+        target = row.target
+        other_basis = target is not None and target.comparison in ("at_least", "at_most")
+        other_basis = other_basis and not _same_basis(indicator, target)
         charts.append(
             {
                 "code": indicator.code,
@@ -295,16 +313,13 @@ def chart_data(progress, trend_periods):
                 "children": [c.unit.name for c in row.children],
                 "values": [c.actual for c in row.children],
                 "reported": [not (c.actual is None and _incomplete(c.coverage)) for c in row.children],
-                "targets": [
-                    _chart_target(c.target, wording.cumulative_differs(indicator, c.target, period))
-                    for c in row.children
-                ],
+                "targets": [_chart_target(indicator, c.target, period) for c in row.children],
                 "trendLabels": [p.code for p in trend_periods],
                 "trend": progress.trend.get(indicator.pk, []),
-                "target": _chart_target(row.target, longer),
+                "target": _chart_target(indicator, target),
                 "note": _("Chỉ tiêu năm (%(target)s) so với lũy kế, không vẽ trên số liệu từng kỳ.")
                 % {"target": wording.target_text(row.target)}
-                if longer and row.target.comparison in ("at_least", "at_most")
+                if other_basis
                 else "",
             }
         )

@@ -294,6 +294,8 @@ def test_chart_data_matches_the_roll_up(demo, as_user):
     assert crimes["trend"] == [9, 10, 8]
     assert charts["MT_TUDIEM"]["targets"] == [0.0] * 9
     assert crimes["whole"] is True and charts["TTXH_TYLE"]["whole"] is False
+    # The annual quota of 12 files is not a line over half-year values; a rate's threshold is.
+    assert charts["MT_HOSO_CAI"]["target"] is None and charts["TTXH_TYLE"]["target"] == 75.0
 
 
 def test_chart_tells_not_reported_from_zero_and_draws_targets_on_their_basis(h2_page):
