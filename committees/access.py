@@ -147,6 +147,30 @@ def navigation_for(user):
     }
 
 
+def landing_for(user):
+    """Where the home page sends ``user``: ("entry" | "review" | "dashboard", unit), or None.
+
+    - an entry user with no other read role and one unit: its entry page;
+    - a review user with one reviewed unit: its review list;
+    - anyone whose scope is one unit: its dashboard;
+    - otherwise (several units, superusers, no role) None: the home page lists the scope.
+    """
+    if not user.is_superuser:
+        nav = navigation_for(user)
+        if nav["can_enter"] and not (nav["can_review"] or nav["is_office"] or Role.VIEW in nav["roles"]):
+            roots = scope_roots(user, [Role.ENTRY])
+            if len(roots) == 1:
+                return "entry", roots[0]
+        if nav["can_review"]:
+            roots = scope_roots(user, [Role.REVIEW])
+            if len(roots) == 1:
+                return "review", roots[0]
+    roots = scope_roots(user)
+    if len(roots) == 1:
+        return "dashboard", roots[0]
+    return None
+
+
 # --- Entry, review and import (issue 4) -------------------------------------------------
 # Roles that may reopen or unlock entry for a unit: they may also extend a deadline or
 # open a closed period on the periods page.

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .errors import ServiceError
 from .models import AdministrativeUnit, SteeringCommittee, UnitRole, UnitSuccession
 
 
@@ -33,12 +34,8 @@ class ChangeKind:
     ]
 
 
-class UnitChangeError(Exception):
+class UnitChangeError(ServiceError):
     """A change that cannot be recorded; ``messages`` say why, in words for the administrator."""
-
-    def __init__(self, messages):
-        self.messages = list(messages)
-        super().__init__("; ".join(self.messages))
 
 
 @dataclass

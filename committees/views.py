@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .access import navigation_for
 from .forms import UnitChangeForm
 from .services import UnitChangeError, record_change
 
@@ -22,3 +24,9 @@ def unit_change(request):
             messages.success(request, _("Đã ghi nhận thay đổi đơn vị hành chính."))
             form = UnitChangeForm()
     return render(request, "committees/unit_change.html", {"form": form, "result": result})
+
+
+@login_required
+def help_page(request):
+    """ "Hướng dẫn sử dụng": a short guide per role, the user's own roles first."""
+    return render(request, "help.html", {"nav": navigation_for(request.user)})

@@ -6,7 +6,7 @@ class DamhaConfig(AppConfig):
     verbose_name = "Đầm Hà"
 
     def ready(self):
-        from . import checks, security
+        from . import security, sessions
 
-        checks.register()
         security.connect()
+        sessions.connect()

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .security import log
+from .sessions import LOGIN_AT_KEY, SEEN_AT_KEY
 
 
 class CookieOnlyLocaleMiddleware:
@@ -33,19 +34,6 @@ class CookieOnlyLocaleMiddleware:
         return response
 
 
-LOGIN_AT_KEY = "_damha_login_at"
-SEEN_AT_KEY = "_damha_seen_at"
-
-
-def stamp_login(sender, request, user, **kwargs):
-    """On login (``user_logged_in``): the login time (12-hour cap) and the last refresh."""
-    if request is None or not hasattr(request, "session"):
-        return
-    now = time.time()
-    request.session[LOGIN_AT_KEY] = now
-    request.session[SEEN_AT_KEY] = now
-
-
 class SessionLifetimeMiddleware:
     """Sessions end after 30 minutes without a request and 12 hours after login.
 
@@ -54,7 +42,7 @@ class SessionLifetimeMiddleware:
       last move — by saving the session then, instead of on every request
       (``SESSION_SAVE_EVERY_REQUEST``), which cost a database write per page.
     - Absolute cap (``DAMHA_SESSION_MAX_AGE``), which Django lacks: the login time is
-      stamped at login (:func:`stamp_login`), or on the first response that finds a
+      stamped at login (:func:`damha.sessions.stamp_login`), or on the first response that finds a
       logged-in user without one (sessions from before this stamp existed).
     """
 

@@ -64,10 +64,7 @@ def log_refused(request, reason):
 
 def connect():
     """Called once from DamhaConfig.ready()."""
-    from .middleware import stamp_login
-
     user_logged_in.connect(log_login, dispatch_uid="damha.security.login")
-    user_logged_in.connect(stamp_login, dispatch_uid="damha.security.stamp_login")
     user_logged_out.connect(log_logout, dispatch_uid="damha.security.logout")
     user_login_failed.connect(log_login_failed, dispatch_uid="damha.security.login_failed")
     user_locked_out.connect(log_lockout, dispatch_uid="damha.security.lockout")

@@ -1,38 +1,13 @@
-from django.contrib.auth.decorators import login_required
+"""Infrastructure views: health check, the 403 handler (logged), the favicon redirect."""
+
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from committees.access import navigation_for, scope_roots
-from committees.models import Role
-from indicators.models import Period
-
 from .security import log_refused
-
-
-@login_required
-def home(request):
-    """Send each user where their work is: entry, review or the dashboard."""
-    nav = navigation_for(request.user)
-    period = Period.objects.halves().filter(is_open=True).order_by("-year", "-half").first()
-    if period is None:
-        period = Period.objects.halves().order_by("-year", "-half").first()
-    if period is not None and not request.user.is_superuser:
-        if nav["can_enter"] and not (nav["can_review"] or nav["is_office"] or Role.VIEW in nav["roles"]):
-            roots = scope_roots(request.user, [Role.ENTRY])
-            if len(roots) == 1:
-                return redirect("indicators:entry", unit_code=roots[0].code, period_code=period.code)
-        if nav["can_review"]:
-            roots = scope_roots(request.user, [Role.REVIEW])
-            if len(roots) == 1:
-                return redirect("indicators:review", unit_code=roots[0].code, period_code=period.code)
-    roots = scope_roots(request.user)
-    if period is not None and len(roots) == 1:
-        return redirect("reports:dashboard", unit_code=roots[0].code, period_code=period.code)
-    return render(request, "home.html", {"roots": roots, "period": period})
 
 
 @never_cache
@@ -45,12 +20,6 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@login_required
-def help_page(request):
-    """ "Hướng dẫn sử dụng": a short guide per role, the user's own roles first."""
-    return render(request, "help.html", {"nav": navigation_for(request.user)})
 
 
 def permission_denied(request, exception):

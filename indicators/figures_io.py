@@ -26,7 +26,7 @@ from committees import access
 from committees.models import AdministrativeUnit
 
 from . import services
-from .models import Figure, Indicator, IndicatorKind, Period, Submission, SubmissionStatus
+from .models import Figure, Indicator, IndicatorKind, Period, Submission
 
 HEADER = ("unit_code", "indicator_code", "period", "value", "note")
 REQUIRED = HEADER[:4]
@@ -165,22 +165,6 @@ def _parse_value(raw, indicator):
     return value, None
 
 
-def _entry_only_blocker(user, unit, period, submission):
-    """Entry-only users are held to the entry page's rules (closed period, deadline);
-    review and office users, who may reopen, import under the contract's rules alone."""
-    if access.can_reopen(user, unit):
-        return None
-    if not period.is_open:
-        return _("kỳ %(period)s đã khóa nhập liệu.") % {"period": period.code}
-    returned = submission is not None and submission.status == SubmissionStatus.RETURNED
-    if period.deadline and services._today() > period.deadline and not returned:
-        return _("đã quá hạn nhập số liệu kỳ %(period)s (hạn %(date)s).") % {
-            "period": period.code,
-            "date": services.format_date(period.deadline),
-        }
-    return None
-
-
 def validate(rows, user):
     """Check every row; return (valid FigureRows, [RowError]) — all rows are checked."""
     errors, valid = [], []
@@ -212,8 +196,11 @@ def validate(rows, user):
     periods = Period.objects.in_bulk({_cell_text(cell(cells, "period")) for _n, cells in data}, field_name="code")
     submissions = {
         (submission.unit_id, submission.period_id): submission
-        for submission in Submission.objects.filter(unit__code__in=codes["unit_code"], period__in=periods.values())
+        for submission in Submission.objects.filter(
+            unit__code__in=codes["unit_code"], period__in=periods.values()
+        ).select_related("approved_by")
     }
+    blockers = {}  # (unit, period) → the lock rule's message or None, asked once per pair
     seen = {}
     for number, cells in data:
         unit_code = _cell_text(cell(cells, "unit_code"))
@@ -258,17 +245,13 @@ def validate(rows, user):
             problems.append(
                 _("%(unit)s không thuộc phạm vi của tài khoản %(user)s.") % {"unit": unit.name, "user": user}
             )
-        elif unit is not None and period is not None:
-            submission = submissions.get((unit.pk, period.pk))
-            if submission is not None and submission.status == SubmissionStatus.APPROVED:
-                problems.append(
-                    _("báo cáo kỳ %(period)s của %(unit)s đã được duyệt (đã khóa); đề nghị người duyệt mở lại.")
-                    % {"period": period.code, "unit": unit.name}
+        elif unit is not None and period is not None and period.half is not None:
+            if (unit.pk, period.pk) not in blockers:
+                blockers[unit.pk, period.pk] = services.lock_blocker(
+                    user=user, unit=unit, period=period, submission=submissions.get((unit.pk, period.pk))
                 )
-            elif period.half is not None:
-                blocker = _entry_only_blocker(user, unit, period, submission)
-                if blocker:
-                    problems.append(blocker)
+            if blockers[unit.pk, period.pk]:
+                problems.append(blockers[unit.pk, period.pk])
         value = None
         if indicator is not None and indicator.is_entered:
             value, problem = _parse_value(cell(cells, "value"), indicator)

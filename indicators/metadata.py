@@ -44,6 +44,7 @@ from .models import (
     decree09_window,
     parse_period_code,
 )
+from .rollup import number
 
 # The contract: sections and their keys, in the order the file writes them.
 SECTIONS = {
@@ -76,7 +77,7 @@ OPTIONAL_KEYS = {("periods", "start"), ("periods", "end")}
 
 CRITERION_COMPARISONS = (Comparison.AT_LEAST.value, Comparison.AT_MOST.value)
 ENTERED = (IndicatorKind.COUNT.value, IndicatorKind.YES_NO.value)
-LEVEL_RANKS = {level.value: rank for level, rank in AdministrativeUnit.LEVEL_RANKS.items()}
+LEVEL_RANKS = AdministrativeUnit.LEVEL_RANKS  # keyed by Level, which compares equal to its value
 
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _MAX_VALUE = Decimal(10) ** 12  # DecimalField(max_digits=14, decimal_places=2)
@@ -97,13 +98,6 @@ class MetadataError(Exception):
 
 def _iso(day):
     return day.isoformat() if day else None
-
-
-def _number(value):
-    """5 for 5.00, 75.5 for 75.50: JSON numbers, never strings."""
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
 
 
 def _code(obj, attr="code"):
@@ -194,7 +188,7 @@ def export_metadata():
                     {
                         "indicator": criterion.indicator.code,
                         "comparison": criterion.comparison,
-                        "value": _number(criterion.value),
+                        "value": number(criterion.value),
                     }
                     for criterion in sorted(indicator.criteria.all(), key=lambda c: (c.order, c.indicator.code))
                 ],
@@ -208,7 +202,7 @@ def export_metadata():
                 "unit": target.unit.code,
                 "period": target.period.code,
                 "comparison": target.comparison,
-                "value": _number(target.value),
+                "value": number(target.value),
                 "plan": _code(target.plan, "number"),
             }
             for target in targets
@@ -446,29 +440,12 @@ def _field(model, name):
     return model._meta.get_field(name)
 
 
-def _check(data):
-    """Check everything; return the clean entries, or raise MetadataError."""
-    c = _Checker()
-    if not isinstance(data, dict):
-        raise MetadataError(
-            [
-                _("Tệp metadata phải là một đối tượng JSON {...} với các mục: %(sections)s.")
-                % {"sections": ", ".join(SECTIONS)}
-            ]
-        )
-    for key in data:
-        if key not in SECTIONS:
-            c.errors.append(
-                _('Mục "%(key)s" ở cấp ngoài cùng không có trong định dạng (các mục: %(sections)s).')
-                % {"key": key, "sections": ", ".join(SECTIONS)}
-            )
-    clean = {}
+def _check_units(c, entries, known):
+    """Units: fields, dates, a parent of a higher level, no cycle (with the units already stored)."""
     U = AdministrativeUnit
-
-    # Units ------------------------------------------------------------------------------
     db_units = {code: (level, parent) for code, level, parent in U.objects.values_list("code", "level", "parent__code")}
     units, seen = {}, {}
-    for where, entry in c.entries(data.get("units", []), "units", SECTIONS["units"]):
+    for where, entry in c.entries(entries, "units", SECTIONS["units"]):
         code = c.text(entry, "code", where, _field(U, "code"))
         row = {
             "where": where,
@@ -536,11 +513,14 @@ def _check(data):
                 break
             path.append(node)
             node = merged[node][1]
-    clean["units"] = sorted(units.values(), key=lambda r: (LEVEL_RANKS.get(r["level"], 9), r["code"]))
+    known["units"] = merged
+    return sorted(units.values(), key=lambda r: (LEVEL_RANKS.get(r["level"], 9), r["code"]))
 
-    # Successions ------------------------------------------------------------------------
+
+def _check_successions(c, entries, known):
+    """Successions between known units, each pair once."""
     rows, seen = [], {}
-    for where, entry in c.entries(data.get("successions", []), "successions", SECTIONS["successions"]):
+    for where, entry in c.entries(entries, "successions", SECTIONS["successions"]):
         row = {
             "where": where,
             "predecessor": c.reference(entry, "predecessor", where, required=True),
@@ -549,18 +529,20 @@ def _check(data):
             "basis": c.text(entry, "basis", where, _field(UnitSuccession, "basis"), required=False),
         }
         for key, what in (("predecessor", _("đơn vị trước")), ("successor", _("đơn vị kế thừa"))):
-            if row[key] is not None and row[key] not in merged:
+            if row[key] is not None and row[key] not in known["units"]:
                 c.error(where, _('%(what)s "%(code)s" không tồn tại.') % {"what": what, "code": row[key]})
         if row["predecessor"] is not None and row["predecessor"] == row["successor"]:
             c.error(where, _("một đơn vị không thể kế thừa chính nó."))
         pair = (row["predecessor"], row["successor"]) if row["predecessor"] and row["successor"] else None
         if c.unique(seen, pair, where, _("cặp kế thừa %(pair)s") % {"pair": " → ".join(pair or ())}):
             rows.append(row)
-    clean["successions"] = rows
+    return rows
 
-    # Plans ------------------------------------------------------------------------------
+
+def _check_plans(c, entries, known):
+    """Plans (legal documents), each number once."""
     rows, seen = [], {}
-    for where, entry in c.entries(data.get("plans", []), "plans", SECTIONS["plans"]):
+    for where, entry in c.entries(entries, "plans", SECTIONS["plans"]):
         row = {
             "where": where,
             "number": c.text(entry, "number", where, _field(Plan, "number")),
@@ -570,12 +552,14 @@ def _check(data):
         }
         if c.unique(seen, row["number"], where, _('số văn bản "%(number)s"') % {"number": row["number"]}):
             rows.append(row)
-    clean["plans"] = rows
-    plans = set(Plan.objects.values_list("number", flat=True)) | {row["number"] for row in rows}
+    known["plans"] = set(Plan.objects.values_list("number", flat=True)) | {row["number"] for row in rows}
+    return rows
 
-    # Committees and members -------------------------------------------------------------
+
+def _check_committees(c, entries, known):
+    """Committees on known units, with their members."""
     rows, seen = [], {}
-    for where, entry in c.entries(data.get("committees", []), "committees", SECTIONS["committees"]):
+    for where, entry in c.entries(entries, "committees", SECTIONS["committees"]):
         row = {
             "where": where,
             "code": c.text(entry, "code", where, _field(SteeringCommittee, "code")),
@@ -583,7 +567,7 @@ def _check(data):
             "unit": c.reference(entry, "unit", where, required=True),
             "members": [],
         }
-        if row["unit"] is not None and row["unit"] not in merged:
+        if row["unit"] is not None and row["unit"] not in known["units"]:
             c.error(where, _('đơn vị "%(code)s" không tồn tại.') % {"code": row["unit"]})
         names = {}
         for member_where, member in c.entries(entry.get("members", []), "members", MEMBER_KEYS, prefix=where):
@@ -597,12 +581,14 @@ def _check(data):
                 row["members"].append(values)
         if c.unique(seen, row["code"], where, _('mã ban chỉ đạo "%(code)s"') % {"code": row["code"]}):
             rows.append(row)
-    clean["committees"] = rows
-    committees = set(SteeringCommittee.objects.values_list("code", flat=True)) | {row["code"] for row in rows}
+    known["committees"] = set(SteeringCommittee.objects.values_list("code", flat=True)) | {row["code"] for row in rows}
+    return rows
 
-    # Periods ----------------------------------------------------------------------------
+
+def _check_periods(c, entries, known):
+    """Periods: codes, and start/end from the Decree 09 cut-offs when omitted."""
     rows, seen = [], {}
-    for where, entry in c.entries(data.get("periods", []), "periods", SECTIONS["periods"]):
+    for where, entry in c.entries(entries, "periods", SECTIONS["periods"]):
         code = c.text(entry, "code", where, _field(Period, "code"))
         row = {
             "where": where,
@@ -627,12 +613,14 @@ def _check(data):
                     )
         if c.unique(seen, code, where, _('mã kỳ "%(code)s"') % {"code": code}):
             rows.append(row)
-    clean["periods"] = rows
-    periods = set(Period.objects.values_list("code", flat=True)) | {row["code"] for row in rows}
+    known["periods"] = set(Period.objects.values_list("code", flat=True)) | {row["code"] for row in rows}
+    return rows
 
-    # Indicators and criteria ------------------------------------------------------------
+
+def _check_indicators(c, entries, known):
+    """Indicators: kinds, rate parts, status criteria on entered indicators of the same level."""
     rows, seen = [], {}
-    for where, entry in c.entries(data.get("indicators", []), "indicators", SECTIONS["indicators"]):
+    for where, entry in c.entries(entries, "indicators", SECTIONS["indicators"]):
         F = Indicator
         row = {
             "where": where,
@@ -649,9 +637,9 @@ def _check(data):
             "section": c.text(entry, "section", where, _field(F, "section"), required=False),
             "criteria": [],
         }
-        if row["committee"] is not None and row["committee"] not in committees:
+        if row["committee"] is not None and row["committee"] not in known["committees"]:
             c.error(where, _('ban chỉ đạo "%(code)s" không tồn tại.') % {"code": row["committee"]})
-        if row["plan"] is not None and row["plan"] not in plans:
+        if row["plan"] is not None and row["plan"] not in known["plans"]:
             c.error(where, _('văn bản "%(number)s" không tồn tại.') % {"number": row["plan"]})
         criteria_seen = {}
         for criterion_where, criterion in c.entries(
@@ -724,11 +712,14 @@ def _check(data):
                     _('chỉ tiêu điều kiện "%(code)s" phải được nhập ở cùng cấp với chỉ tiêu trạng thái.')
                     % {"code": code},
                 )
-    clean["indicators"] = rows
+    known["indicators"] = indicators
+    return rows
 
-    # Targets ----------------------------------------------------------------------------
+
+def _check_targets(c, entries, known):
+    """Targets on known indicators, units, periods and plans, one per indicator × unit × period."""
     rows, seen = [], {}
-    for where, entry in c.entries(data.get("targets", []), "targets", SECTIONS["targets"]):
+    for where, entry in c.entries(entries, "targets", SECTIONS["targets"]):
         row = {
             "where": where,
             "indicator": c.reference(entry, "indicator", where, required=True),
@@ -739,20 +730,56 @@ def _check(data):
             "plan": c.reference(entry, "plan", where, required=False),
         }
         checks = (
-            ("indicator", indicators, _('chỉ tiêu "%(code)s" không tồn tại.')),
-            ("unit", merged, _('đơn vị "%(code)s" không tồn tại.')),
-            ("period", periods, _('kỳ "%(code)s" không tồn tại.')),
-            ("plan", plans, _('văn bản "%(code)s" không tồn tại.')),
+            ("indicator", known["indicators"], _('chỉ tiêu "%(code)s" không tồn tại.')),
+            ("unit", known["units"], _('đơn vị "%(code)s" không tồn tại.')),
+            ("period", known["periods"], _('kỳ "%(code)s" không tồn tại.')),
+            ("plan", known["plans"], _('văn bản "%(code)s" không tồn tại.')),
         )
-        for key, known, message in checks:
-            if row[key] is not None and row[key] not in known:
+        for key, codes, message in checks:
+            if row[key] is not None and row[key] not in codes:
                 c.error(where, message % {"code": row[key]})
         key = (row["indicator"], row["unit"], row["period"])
         what = _("chỉ tiêu giao %(key)s") % {"key": " · ".join(str(part) for part in key)}
         if c.unique(seen, key if None not in key else None, where, what):
             rows.append(row)
-    clean["targets"] = rows
+    return rows
 
+
+_SECTION_CHECKS = (
+    ("units", _check_units),
+    ("successions", _check_successions),
+    ("plans", _check_plans),
+    ("committees", _check_committees),
+    ("periods", _check_periods),
+    ("indicators", _check_indicators),
+    ("targets", _check_targets),
+)
+
+
+def _check(data):
+    """Check everything; return the clean entries, or raise MetadataError.
+
+    Each section is checked by its own function, in the file's order, so that a later
+    section can refer to what an earlier one knows (``known``: the codes of units, plans,
+    committees, periods and indicators, in the database or in the file).
+    """
+    c = _Checker()
+    if not isinstance(data, dict):
+        raise MetadataError(
+            [
+                _("Tệp metadata phải là một đối tượng JSON {...} với các mục: %(sections)s.")
+                % {"sections": ", ".join(SECTIONS)}
+            ]
+        )
+    for key in data:
+        if key not in SECTIONS:
+            c.errors.append(
+                _('Mục "%(key)s" ở cấp ngoài cùng không có trong định dạng (các mục: %(sections)s).')
+                % {"key": key, "sections": ", ".join(SECTIONS)}
+            )
+    clean, known = {}, {}
+    for name, check in _SECTION_CHECKS:
+        clean[name] = check(c, data.get(name, []), known)
     if c.errors:
         raise MetadataError(c.errors)
     return clean

@@ -44,6 +44,18 @@ class PeriodQuerySet(models.QuerySet):
     def halves(self):
         return self.filter(half__isnull=False)
 
+    def newest_first(self):
+        """Half-years, newest first (the order of every period menu)."""
+        return self.halves().order_by("-year", "-half")
+
+    def latest_half(self):
+        """The newest half-year period, or None."""
+        return self.newest_first().first()
+
+    def current_half(self):
+        """The half-year people are working on: the newest open one, else the newest one."""
+        return self.newest_first().filter(is_open=True).first() or self.latest_half()
+
 
 class Period(models.Model):
     code = models.CharField(_("mã kỳ"), max_length=10, unique=True, help_text=_("2024-H1, 2024-H2 hoặc 2024"))
@@ -97,6 +109,10 @@ class Period(models.Model):
     def same_period_last_year_code(self):
         return period_code(self.year - 1, self.half)
 
+    def previous_half_code(self):
+        """The half-year before this one (2024-H1 for 2024-H2, 2023-H2 for 2024-H1)."""
+        return period_code(self.year, 1) if self.half == 2 else period_code(self.year - 1, 2)
+
     def contains(self, other):
         return self.start <= other.start and other.end <= self.end
 
@@ -130,6 +146,10 @@ ENTERED_KINDS = (IndicatorKind.COUNT, IndicatorKind.YES_NO)
 class IndicatorQuerySet(models.QuerySet):
     def entered(self):
         return self.filter(kind__in=ENTERED_KINDS)
+
+    def reporting_levels(self):
+        """The levels whose units report: where at least one count or yes/no indicator is entered."""
+        return set(self.entered().values_list("entry_level", flat=True))
 
     def for_display(self):
         return self.select_related("committee", "plan", "numerator", "denominator").order_by(
@@ -233,10 +253,27 @@ class Criterion(models.Model):
     def __str__(self):
         return f"{self.indicator.code} {self.get_comparison_display()} {self.value:g}"
 
+    # The rule, written once: a criterion holds when its figure is there and meets the
+    # threshold (a missing figure does not hold). ``holds`` judges one value in Python;
+    # ``sql_holds`` is the same rule as an SQL condition, for the roll-up's statement.
+
     def holds(self, value):
         if value is None:
             return False
         return value >= self.value if self.comparison == Comparison.AT_LEAST else value <= self.value
+
+    @staticmethod
+    def all_hold(criteria, values):
+        """A unit's status: True when every criterion holds on ``values`` ({indicator_id: value})."""
+        return all(criterion.holds(values.get(criterion.indicator_id)) for criterion in criteria)
+
+    @staticmethod
+    def sql_holds(value, criterion):
+        """``holds`` as an SQL condition on the column ``value`` and the criterion table alias ``criterion``."""
+        return (
+            f"({value} IS NOT NULL AND (({criterion}.comparison = '{Comparison.AT_LEAST.value}' AND {value} >= {criterion}.value)"
+            f" OR ({criterion}.comparison = '{Comparison.AT_MOST.value}' AND {value} <= {criterion}.value)))"
+        )
 
 
 class Target(models.Model):

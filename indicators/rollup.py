@@ -69,12 +69,19 @@ def rate(numerator, denominator):
     return numerator / denominator * 100
 
 
-def number(value):
-    """A Decimal from the database as an int when whole, else a float (JSON-friendly)."""
+def number(value, digits=None):
+    """A number for JSON and display: an int when whole, else a float; None stays None.
+
+    The one number helper (API, metadata files, report snapshots). ``digits`` rounds a
+    float first, so a stored document reads the same on every database (6 for snapshots).
+    """
     if value is None:
         return None
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        value = int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float) and digits is not None:
+        value = round(value, digits)
+        return int(value) if value.is_integer() else value
     return value
 
 
@@ -160,6 +167,8 @@ def _tables():
         "criterion": qn(Criterion._meta.db_table),
         "succession": qn(UnitSuccession._meta.db_table),
         "end": qn("end"),
+        # Criterion.holds as SQL: the one place the criterion rule is written.
+        "criterion_holds": Criterion.sql_holds("g.value", "c"),
     }
 
 
@@ -235,9 +244,7 @@ met AS (
     SELECT g.sid, c.status_id, COUNT(DISTINCT c.id) AS n_met
     FROM figs g
     JOIN {criterion} c ON c.indicator_id = g.indicator_id
-    WHERE g.value IS NOT NULL
-      AND ((c.comparison = 'at_least' AND g.value >= c.value)
-        OR (c.comparison = 'at_most' AND g.value <= c.value))
+    WHERE {criterion_holds}
     GROUP BY g.sid, c.status_id
 ),
 needed AS (

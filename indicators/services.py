@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from committees import access
+from committees.errors import ServiceError
 from committees.models import AdministrativeUnit
 
 from .models import Figure, Indicator, IndicatorKind, Period, Submission, SubmissionStatus
@@ -42,12 +43,8 @@ S = SubmissionStatus
 REASON_MAX = 100
 
 
-class WorkflowError(Exception):
+class WorkflowError(ServiceError):
     """A refused move, with a Vietnamese message meant for the user."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,10 +90,6 @@ def _display_user(user):
     return user.get_full_name() or user.username
 
 
-def _today():
-    return timezone.localdate()
-
-
 def _reason(text):
     return text[:REASON_MAX]
 
@@ -109,12 +102,9 @@ def edit_blocker(*, user, unit, period, submission=None, today=None):
 
     ``submission`` is the unit's submission for the period if the caller already has it
     (else it is fetched). The reasons, in the order they are checked: the unit is not
-    yours; the unit did not exist at the end of the period; the period is closed; the
-    report is approved (by whom, when); the deadline passed (and who can reopen). A
-    returned report may still be corrected after the deadline, since the reviewer asked
-    for it, and review/office users, who may extend the deadline, are not held to it.
+    yours; the period is a year; the unit did not exist at the end of the period; then
+    the lock rule (:func:`lock_blocker`).
     """
-    today = today or _today()
     if not access.can_enter(user, unit):
         if access.has_role(user, unit):
             return _(
@@ -136,13 +126,27 @@ def edit_blocker(*, user, unit, period, submission=None, today=None):
             "%(unit)s chưa được thành lập vào cuối kỳ %(period)s (có hiệu lực từ %(date)s), "
             "nên không nhập số liệu cho kỳ này."
         ) % {"unit": unit.name, "period": period.code, "date": format_date(unit.valid_from)}
-    if not period.is_open:
-        return _("Kỳ %(period)s đã khóa nhập liệu. Muốn nhập hoặc sửa, đề nghị %(who)s mở lại kỳ.") % {
-            "period": period.code,
-            "who": _reopeners(unit),
-        }
     if submission is None:
         submission = Submission.objects.select_related("approved_by").filter(unit=unit, period=period).first()
+    return lock_blocker(user=user, unit=unit, period=period, submission=submission, today=today)
+
+
+def lock_blocker(*, user, unit, period, submission, today=None):
+    """The lock rule — the one rule for the entry form, the figures import and their messages.
+
+    Why ``unit``'s figures for the half-year ``period`` are locked for ``user``, or None:
+
+    - an approved report is locked for everyone (who approved it, when, who may reopen);
+    - a closed period, and a passed deadline, hold those who may not reopen them (entry
+      users); review and office users, who may reopen the period or extend the deadline,
+      are not held to them;
+    - a returned report may still be corrected after the deadline, since the reviewer
+      asked for it.
+
+    ``submission`` is the unit's submission for the period or None (with ``approved_by``
+    loaded, for the message).
+    """
+    today = today or timezone.localdate()
     if submission is not None and submission.status == S.APPROVED:
         return _(
             "Báo cáo kỳ %(period)s của %(unit)s đã được %(who)s duyệt lúc %(when)s nên đã khóa. "
@@ -154,8 +158,15 @@ def edit_blocker(*, user, unit, period, submission=None, today=None):
             "when": format_datetime(submission.approved_at),
             "reopeners": _reopeners(unit),
         }
+    if access.can_reopen(user, unit):
+        return None
+    if not period.is_open:
+        return _("Kỳ %(period)s đã khóa nhập liệu. Muốn nhập hoặc sửa, đề nghị %(who)s mở lại kỳ.") % {
+            "period": period.code,
+            "who": _reopeners(unit),
+        }
     returned = submission is not None and submission.status == S.RETURNED
-    if period.deadline and today > period.deadline and not returned and not access.can_reopen(user, unit):
+    if period.deadline and today > period.deadline and not returned:
         return _(
             "Đã quá hạn nhập số liệu kỳ %(period)s (hạn %(date)s). Muốn nhập hoặc sửa, đề nghị %(who)s gia hạn."
         ) % {"period": period.code, "date": format_date(period.deadline), "who": _reopeners(unit)}
@@ -445,11 +456,9 @@ def import_figures(*, user, rows, source=""):
     with transaction.atomic():
         for (unit, period), unit_rows in grouped.items():
             submission = _lock(unit, period)
-            if submission is not None and submission.status == S.APPROVED:
-                raise WorkflowError(
-                    _("Báo cáo kỳ %(period)s của %(unit)s đã được duyệt (đã khóa).")
-                    % {"period": period.code, "unit": unit.name}
-                )
+            blocker = lock_blocker(user=user, unit=unit, period=period, submission=submission)
+            if blocker:
+                raise WorkflowError(blocker)
             if submission is None:
                 submission = _create(user, unit, period, reason)
             _advance(submission, user, reason, status=S.SUBMITTED)
@@ -475,7 +484,7 @@ def units_not_submitted(*, period, root=None):
     Units valid at the end of the period, at a level where a count or yes/no indicator
     is entered, inside ``root``'s subtree when given.
     """
-    levels = set(Indicator.objects.entered().values_list("entry_level", flat=True))
+    levels = Indicator.objects.reporting_levels()
     units = (
         AdministrativeUnit.objects.valid_on(period.end)
         .filter(level__in=levels)
@@ -493,7 +502,7 @@ def send_reminder(*, unit, period, link="", today=None):
 
     Returns the addresses written to (users without an e-mail address are skipped).
     """
-    today = today or _today()
+    today = today or timezone.localdate()
     recipients = [user.email for user in access.entry_users_of(unit) if user.email]
     if not recipients:
         return []
@@ -526,7 +535,7 @@ def send_reminder(*, unit, period, link="", today=None):
 
 def reminder_due(period, days, today=None):
     """True when ``period`` is open with a deadline between today and ``days`` days ahead."""
-    today = today or _today()
+    today = today or timezone.localdate()
     if not period.is_open or period.deadline is None:
         return False
     return today <= period.deadline <= today + datetime.timedelta(days=days)

@@ -4,8 +4,6 @@ Every view fetches its unit through ``committees.access`` (404 for an unknown un
 outside the user's scope) and changes data only through ``indicators.services``.
 """
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,29 +12,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from committees import access
-from committees.models import AdministrativeUnit, Role
+from committees.models import Role
 
-from . import figures_io, services
+from . import figures_io, selectors, services
 from .forms import EntryForm, ImportForm, PeriodForm, ReasonForm, VersionForm
-from .models import Figure, Indicator, IndicatorKind, Period, Submission, SubmissionStatus, period_code
-from .rollup import rate
+from .models import Period, Submission, SubmissionStatus
 
 S = SubmissionStatus
-
-# Review-page state of a unit that has no submission yet.
-NOT_STARTED = "not_started"
-STATE_LABELS = {NOT_STARTED: gettext_lazy("Chưa nhập"), **dict(SubmissionStatus.choices)}
-STATE_BADGES = {
-    NOT_STARTED: "text-bg-secondary",
-    S.DRAFT: "text-bg-light border",
-    S.SUBMITTED: "text-bg-primary",
-    S.APPROVED: "text-bg-success",
-    S.RETURNED: "text-bg-danger",
-}
 
 
 def _half_period(code):
@@ -46,119 +31,22 @@ def _half_period(code):
     return period
 
 
-def _previous_code(period):
-    return period_code(period.year, 1) if period.half == 2 else period_code(period.year - 1, 2)
-
-
-def _own_figures(unit, codes):
-    """{period code: {indicator_id: value}} of the unit's submitted/approved figures (1 query)."""
-    result = {code: {} for code in codes}
-    rows = Figure.objects.filter(
-        submission__unit=unit, submission__period__code__in=codes, submission__status__in=(S.SUBMITTED, S.APPROVED)
-    ).values_list("submission__period__code", "indicator_id", "value")
-    for code, indicator_id, value in rows:
-        result[code][indicator_id] = value
-    return result
-
-
-def _computed(level, values):
-    """Rates and statuses derivable from one unit's own figures at ``level``, with their values.
-
-    Rates use the roll-up's ``rate``; a status holds when every criterion holds on the
-    unit's figures (a missing figure does not hold), as in DESIGN.md.
-    """
-    rows = []
-    rates = Indicator.objects.filter(
-        kind=IndicatorKind.RATE, numerator__entry_level=level, denominator__entry_level=level
-    ).select_related("numerator", "denominator")
-    for indicator in rates:
-        value = rate(values.get(indicator.numerator_id), values.get(indicator.denominator_id))
-        rows.append({"indicator": indicator, "value": value, "kind": "rate"})
-    statuses = Indicator.objects.filter(kind=IndicatorKind.STATUS, entry_level=level).prefetch_related(
-        "criteria__indicator"
-    )
-    for indicator in statuses:
-        criteria = list(indicator.criteria.all())
-        if not criteria or any(criterion.indicator.entry_level != level for criterion in criteria):
-            continue
-        held = None
-        if values:
-            held = all(criterion.holds(values.get(criterion.indicator_id)) for criterion in criteria)
-        rows.append(
-            {
-                "indicator": indicator,
-                "value": held,
-                "kind": "status",
-                "criteria": criteria,
-                # For static/js/entry.js, which re-judges the status as the officer types.
-                "criteria_json": json.dumps(
-                    [{"code": c.indicator.code, "comparison": c.comparison, "value": float(c.value)} for c in criteria]
-                ),
-            }
-        )
-    return rows
-
-
-def _sections(indicators, computed, form=None, previous=None, last_year=None, current=None):
-    """[(section, [row])] in report order; entered and computed indicators together."""
-    previous, last_year, current = previous or {}, last_year or {}, current or {}
-    rows = []
-    for indicator in indicators:
-        rows.append(
-            {
-                "indicator": indicator,
-                "entered": True,
-                "value_field": form.value_field(indicator) if form else None,
-                "note_field": form.note_field(indicator) if form else None,
-                "previous": previous.get(indicator.pk),
-                "last_year": last_year.get(indicator.pk),
-                "current": current.get(indicator.pk),
-            }
-        )
-    for row in computed:
-        rows.append({**row, "entered": False})
-    rows.sort(key=lambda row: (row["indicator"].section, row["indicator"].order, row["indicator"].code))
-    sections = []
-    for row in rows:
-        if not sections or sections[-1][0] != row["indicator"].section:
-            sections.append((row["indicator"].section, []))
-        sections[-1][1].append(row)
-    return sections
-
-
 @login_required
 def entry(request, unit_code, period_code):
     """The unit's figures for a half-year on one page: draft, submit, or read why not."""
     unit = access.get_unit_for(request.user, unit_code)
     period = _half_period(period_code)
-    submission = (
-        Submission.objects.select_related("approved_by", "submitted_by", "updated_by")
-        .filter(unit=unit, period=period)
-        .first()
-    )
-    blocker = services.edit_blocker(user=request.user, unit=unit, period=period, submission=submission)
-    indicators = list(services.entered_indicators(unit.level))
-    codes = [_previous_code(period), period.same_period_last_year_code()]
-    history = _own_figures(unit, codes)
-    previous, last_year = history[codes[0]], history[codes[1]]
-    figures = {} if submission is None else {figure.indicator_id: figure for figure in submission.figures.all()}
-    saved_values = {pk: figure.value for pk, figure in figures.items() if figure.value is not None}
-
-    version = submission.version if submission else 0
-    initial = {"version": version}
-    for indicator in indicators:
-        figure = figures.get(indicator.pk)
-        if figure is not None:
-            initial["v_" + indicator.code] = figure.value
-            initial["n_" + indicator.code] = figure.note
+    report = selectors.unit_report(unit, period)
+    blocker = services.edit_blocker(user=request.user, unit=unit, period=period, submission=report.submission)
     conflict = None
     status = 200
     submitting = request.POST.get("action") == "submit"
+    form_args = {"indicators": report.indicators, "previous": report.previous}
     if request.method == "POST" and blocker:
         form = None
         status = 403  # the page says why (the blocker) and shows the figures read-only
     elif request.method == "POST":
-        form = EntryForm(request.POST, indicators=indicators, previous=previous, submitting=submitting)
+        form = EntryForm(request.POST, submitting=submitting, **form_args)
         if form.is_valid():
             try:
                 services.save_figures(
@@ -173,7 +61,7 @@ def entry(request, unit_code, period_code):
                 conflict = exc
                 data = request.POST.copy()
                 data["version"] = str(exc.current_version)  # a second save, seen the changes, goes through
-                form = EntryForm(data, indicators=indicators, previous=previous, submitting=submitting)
+                form = EntryForm(data, submitting=submitting, **form_args)
                 form.is_valid()
                 status = 409
             except services.WorkflowError as exc:
@@ -191,63 +79,24 @@ def entry(request, unit_code, period_code):
         else:
             status = 400
     else:
-        form = EntryForm(initial=initial, indicators=indicators, previous=previous)
-    computed = _computed(unit.level, saved_values)
+        form = EntryForm(initial=report.initial(), **form_args)
+    form = None if blocker else form
     context = {
         "unit": unit,
         "period": period,
-        "submission": submission,
-        "state": submission.status if submission else NOT_STARTED,
-        "state_label": STATE_LABELS[submission.status if submission else NOT_STARTED],
-        "state_badge": STATE_BADGES[submission.status if submission else NOT_STARTED],
+        "submission": report.submission,
+        "state": report.state,
+        "state_label": report.state_label,
+        "state_badge": report.state_badge,
         "blocker": blocker,
-        "form": None if blocker else form,
-        "sections": _sections(
-            indicators,
-            computed,
-            form=None if blocker else form,
-            previous=previous,
-            last_year=last_year,
-            current=saved_values,
-        ),
-        "previous_code": codes[0],
-        "last_year_code": codes[1],
+        "form": form,
+        "sections": report.sections(form),
+        "previous_code": report.previous_code,
+        "last_year_code": report.last_year_code,
         "conflict": conflict,
         "can_review": access.can_review(request.user, unit),
     }
     return render(request, "indicators/entry.html", context, status=status)
-
-
-def _review_rows(unit, period):
-    """The unit (when figures are entered at its level) and its child units valid at the end
-    of the period, each with its submission for the period (3 queries whatever the count)."""
-    levels = set(Indicator.objects.entered().values_list("entry_level", flat=True))
-    children = list(AdministrativeUnit.objects.valid_on(period.end).filter(parent=unit).order_by("code"))
-    units = ([unit] if unit.level in levels and unit.is_valid_on(period.end) else []) + [
-        child for child in children if child.level in levels
-    ]
-    submissions = {
-        submission.unit_id: submission
-        for submission in Submission.objects.filter(period=period, unit__in=units).select_related(
-            "submitted_by", "approved_by", "updated_by"
-        )
-    }
-    rows = []
-    for each in units:
-        submission = submissions.get(each.pk)
-        state = submission.status if submission else NOT_STARTED
-        rows.append(
-            {
-                "unit": each,
-                "own": each.pk == unit.pk,
-                "submission": submission,
-                "state": state,
-                "label": STATE_LABELS[state],
-                "badge": STATE_BADGES[state],
-                "remind": state in (NOT_STARTED, S.DRAFT, S.RETURNED),
-            }
-        )
-    return rows
 
 
 @login_required
@@ -255,17 +104,14 @@ def review(request, unit_code, period_code):
     """The standing agency's list: each unit's state for the period, open, remind."""
     unit = access.get_unit_for(request.user, unit_code, roles=[Role.REVIEW])
     period = _half_period(period_code)
-    rows = _review_rows(unit, period)
-    counts = dict.fromkeys(STATE_LABELS, 0)
-    for row in rows:
-        counts[row["state"]] += 1
+    rows = selectors.review_rows(unit, period)
     context = {
         "unit": unit,
         "period": period,
         "rows": rows,
-        "summary": [(STATE_LABELS[state], STATE_BADGES[state], count) for state, count in counts.items()],
+        "summary": selectors.review_summary(rows),
         "none_sent": bool(rows) and not any(row["submission"] for row in rows),
-        "periods": Period.objects.halves().order_by("-year", "-half"),
+        "periods": Period.objects.newest_first(),
     }
     return render(request, "indicators/review.html", context)
 
@@ -275,31 +121,25 @@ def submission(request, unit_code, period_code):
     """One unit's report for a half-year: figures, state, review actions and history."""
     unit = access.get_unit_for(request.user, unit_code)
     period = _half_period(period_code)
-    report = (
-        Submission.objects.select_related("approved_by", "submitted_by", "updated_by")
-        .filter(unit=unit, period=period)
-        .first()
-    )
-    indicators = list(services.entered_indicators(unit.level))
-    figures = {} if report is None else {figure.indicator_id: figure for figure in report.figures.all()}
-    values = {pk: figure.value for pk, figure in figures.items() if figure.value is not None}
-    rows = _sections(indicators, _computed(unit.level, values), current=values)
+    report = selectors.unit_report(unit, period)
+    rows = report.sections(with_history=False)
     for _section, section_rows in rows:
         for row in section_rows:
-            figure = figures.get(row["indicator"].pk)
+            figure = report.figures.get(row["indicator"].pk)
             row["note"] = figure.note if figure else ""
     reviewer = access.can_review(request.user, unit)
-    version = report.version if report else 0
+    version = report.version
     context = {
         "unit": unit,
         "period": period,
-        "submission": report,
-        "state_label": STATE_LABELS[report.status if report else NOT_STARTED],
-        "state_badge": STATE_BADGES[report.status if report else NOT_STARTED],
+        "submission": report.submission,
+        "state_label": report.state_label,
+        "state_badge": report.state_badge,
         "sections": rows,
-        "events": services.timeline(report) if report else [],
+        "events": services.timeline(report.submission) if report.submission else [],
         "can_review": reviewer,
-        "can_edit": services.edit_blocker(user=request.user, unit=unit, period=period, submission=report) is None,
+        "can_edit": services.edit_blocker(user=request.user, unit=unit, period=period, submission=report.submission)
+        is None,
         "approve_form": VersionForm(initial={"version": version}, prefix="approve"),
         "return_form": ReasonForm(initial={"version": version}, prefix="return"),
         "reopen_form": ReasonForm(initial={"version": version}, prefix="reopen"),
@@ -418,7 +258,7 @@ def import_figures(request):
         "form": form,
         "errors": errors,
         "roots": sorted(roots, key=lambda unit: (unit.level_rank, unit.code)),
-        "periods": Period.objects.halves().filter(is_open=True).order_by("-year", "-half"),
+        "periods": Period.objects.newest_first().filter(is_open=True),
         "header": ",".join(figures_io.HEADER),
     }
     return render(request, "indicators/import.html", context, status=status)
@@ -442,7 +282,7 @@ def periods(request):
     """Open or close half-year periods and set their entry deadline."""
     if not access.can_manage_periods(request.user):
         raise PermissionDenied(_("Chỉ người duyệt hoặc văn phòng được quản lý kỳ báo cáo."))
-    items = list(Period.objects.halves().order_by("-year", "-half"))
+    items = list(Period.objects.newest_first())
     forms_by_code = {period.code: PeriodForm(instance=period, prefix=period.code) for period in items}
     status = 200
     if request.method == "POST":

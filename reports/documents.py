@@ -71,13 +71,12 @@ def report_progress(report):
     return rollup.progress(report.unit, report.period, indicators=indicators)
 
 
-def _number(value):
-    """Numbers as JSON numbers, stable across databases (floats rounded to 6 places)."""
-    value = rollup.number(value)
-    if isinstance(value, float):
-        value = round(value, 6)
-        return int(value) if value.is_integer() else value
-    return value
+# Numbers in a snapshot are JSON numbers, stable across databases (floats rounded to 6 places).
+SNAPSHOT_DIGITS = 6
+
+
+def _snapshot_number(value):
+    return rollup.number(value, SNAPSHOT_DIGITS)
 
 
 def table_rows(progress):
@@ -90,14 +89,14 @@ def table_rows(progress):
                 "name": row.indicator.name,
                 "measure": row.indicator.measure,
                 "section": row.indicator.section,
-                "target": _number(target.value) if target else None,
+                "target": _snapshot_number(target.value) if target else None,
                 "comparison": target.comparison if target else None,
                 "target_text": wording.target_short(target),
-                "actual": _number(row.actual),
-                "cumulative": _number(row.cumulative),
-                "last_year": _number(row.same_period_last_year),
-                "change": _number(row.change),
-                "percent": _number(row.percent),
+                "actual": _snapshot_number(row.actual),
+                "cumulative": _snapshot_number(row.cumulative),
+                "last_year": _snapshot_number(row.same_period_last_year),
+                "change": _snapshot_number(row.change),
+                "percent": _snapshot_number(row.percent),
                 "status": row.status,
                 "status_label": wording.status_label(row.status),
             }

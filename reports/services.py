@@ -1,19 +1,22 @@
 """Report and meeting workflows: create, edit, finalise, correct; record conclusions.
 
-Keyword-only functions that check the state, write inside a transaction and leave the
-history to django-simple-history. Permission is decided by the views through
-committees/access.py before these are called.
+Keyword-only functions that take the acting ``user``, check their access through
+committees/access.py (``PermissionDenied`` outside their scope, as in every app's
+services), check the state (``ReportError``), write inside a transaction and leave the
+history to django-simple-history.
 """
 
 import datetime
 from collections import Counter
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from committees import access
+from committees.errors import ServiceError
 from committees.models import Conclusion, ConclusionStatus, MemberRole
 
 from . import documents
@@ -41,7 +44,7 @@ DEFAULT_RECIPIENTS = [
 ]
 
 
-class ReportError(ValidationError):
+class ReportError(ServiceError):
     """A workflow refused, with a Vietnamese message for the user."""
 
 
@@ -123,6 +126,7 @@ def _draft_directions(meeting):
 @transaction.atomic
 def create_report(*, user, committee, unit, period, meeting=None, number="", issued_on=None):
     """A new draft, pre-filled from the roll-up (section II) and the meeting (section IV)."""
+    access.require_role(user, unit, access.REPORT_EDIT_ROLES)
     if meeting is not None and not meeting.committees.filter(pk=committee.pk).exists():
         raise ReportError(_("Hội nghị đã chọn không phải của ban chỉ đạo này."))
     issued_on = issued_on or (meeting.held_on if meeting else datetime.date.today())
@@ -172,6 +176,7 @@ def _lock(report):
 @transaction.atomic
 def update_report(*, report, user, data):
     """Save edited header and section texts; only a draft can change."""
+    access.require_role(user, report.unit, access.REPORT_EDIT_ROLES)
     current = _lock(report)
     if current.is_final:
         raise ReportError(_("Báo cáo đã ban hành, không sửa được. Hãy tạo bản đính chính."))
@@ -187,6 +192,7 @@ def update_report(*, report, user, data):
 @transaction.atomic
 def finalise(*, report, user, today=None):
     """Freeze the report: store its texts and tables as a snapshot with their SHA-256."""
+    access.require_role(user, report.unit, access.REPORT_EDIT_ROLES)
     current = _lock(report)
     if current.is_final:
         raise ReportError(_("Báo cáo này đã được ban hành."))
@@ -211,6 +217,7 @@ def finalise(*, report, user, today=None):
 @transaction.atomic
 def correct(*, report, user):
     """A new draft version copying a final report; the final one is kept unchanged."""
+    access.require_role(user, report.unit, access.REPORT_EDIT_ROLES)
     current = _lock(report)
     if not current.is_final:
         raise ReportError(_("Chỉ đính chính được báo cáo đã ban hành."))
@@ -247,8 +254,18 @@ def _descendants(report):
 # ------------------------------------------------------------------- meetings
 
 
+def _require_meeting_editor(user, meeting):
+    """PermissionDenied unless the user may edit for one of the meeting's committees."""
+    if not any(
+        access.has_role(user, committee.unit, access.REPORT_EDIT_ROLES) for committee in meeting.committees.all()
+    ):
+        raise PermissionDenied(_("Tài khoản của bạn không có quyền với mục này."))
+
+
 @transaction.atomic
 def add_conclusion(*, meeting, user, text, owner, due_on=None):
+    """Record one conclusion of the meeting, numbered after the others."""
+    _require_meeting_editor(user, meeting)
     text, owner = (text or "").strip(), (owner or "").strip()
     if not text or not owner:
         raise ReportError(_("Cần nhập nội dung kết luận và cơ quan chủ trì thực hiện."))
@@ -261,6 +278,8 @@ def add_conclusion(*, meeting, user, text, owner, due_on=None):
 
 @transaction.atomic
 def update_conclusion(*, conclusion, user, status, follow_up):
+    """Record how a conclusion stands at the follow-up."""
+    _require_meeting_editor(user, conclusion.meeting)
     if status not in ConclusionStatus.values:
         raise ReportError(_("Tình trạng không hợp lệ."))
     current = Conclusion.objects.select_for_update().get(pk=conclusion.pk)

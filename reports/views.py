@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from committees import access
 from committees.access import (
     REPORT_EDIT_ROLES,
     REPORT_READ_ROLES,
@@ -353,3 +354,15 @@ def conclusion_update(request, pk):
     else:
         messages.error(request, _("Chưa cập nhật được: tình trạng không hợp lệ."))
     return redirect("reports:meeting_detail", pk=meeting.pk)
+
+
+@login_required
+def home(request):
+    """Send each user where their work is (``access.landing_for``) in the current half-year."""
+    period = Period.objects.current_half()
+    landing = access.landing_for(request.user) if period is not None else None
+    if landing is not None:
+        page, unit = landing
+        name = {"entry": "indicators:entry", "review": "indicators:review", "dashboard": "reports:dashboard"}[page]
+        return redirect(name, unit_code=unit.code, period_code=period.code)
+    return render(request, "home.html", {"roots": access.scope_roots(request.user), "period": period})

@@ -38,18 +38,31 @@ def succession(predecessor, successor, effective_on, basis=""):
     )
 
 
+def _made(model, lookup, fields):
+    """The row with ``lookup``, created with ``fields`` or, when it exists, set to them.
+
+    Never silently ignores an argument: calling a builder twice with other values gives a
+    row with the values of the second call.
+    """
+    row, created = model.objects.get_or_create(**lookup, defaults=fields)
+    changed = [name for name, value in fields.items() if getattr(row, name) != value]
+    if not created and changed:
+        for name in changed:
+            setattr(row, name, fields[name])
+        row.save()
+    return row
+
+
 def period(code, **kwargs):
-    return Period.objects.get_or_create(code=code, defaults=kwargs)[0]
+    return _made(Period, {"code": code}, kwargs)
 
 
 def plan(number="111/KH-UBND", issued_on=datetime.date(2024, 4, 19)):
-    return Plan.objects.get_or_create(
-        number=number, defaults={"issued_on": issued_on, "issuer": "UBND huyện", "title": "Kế hoạch thử"}
-    )[0]
+    return _made(Plan, {"number": number}, {"issued_on": issued_on, "issuer": "UBND huyện", "title": "Kế hoạch thử"})
 
 
 def committee(unit_, code="BCD"):
-    return SteeringCommittee.objects.get_or_create(code=code, defaults={"name": "Ban Chỉ đạo thử", "unit": unit_})[0]
+    return _made(SteeringCommittee, {"code": code}, {"name": "Ban Chỉ đạo thử", "unit": unit_})
 
 
 def indicator(code=None, *, kind="count", entry_level=Level.COMMUNE, over_time="sum", **kwargs):
@@ -77,7 +90,7 @@ def target(indicator_, unit_, period_, comparison, value, plan_=None):
 
 def submission(unit_, period_, status=SubmissionStatus.SUBMITTED, **figures):
     """A submission with figures given as indicator_code=value."""
-    sub, _ = Submission.objects.get_or_create(unit=unit_, period=period_, defaults={"status": status})
+    sub = _made(Submission, {"unit": unit_, "period": period_}, {"status": status})
     for code, value in figures.items():
         Figure.objects.update_or_create(
             submission=sub, indicator=Indicator.objects.get(code=code), defaults={"value": value}

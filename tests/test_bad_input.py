@@ -23,7 +23,6 @@ from openpyxl import Workbook
 from indicators import figures_io
 from indicators.models import Figure, Submission
 from indicators.services import FIGURE_MAX
-from tests.indicators.cast import world  # noqa: F401 - the small world and its cast
 
 EXAMPLES = settings(
     max_examples=40,

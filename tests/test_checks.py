@@ -1,4 +1,4 @@
-"""The demo-password system check (damha/checks.py)."""
+"""The demo-password system check (indicators/checks.py)."""
 
 from unittest import mock
 
@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core import checks
 from django.db import ProgrammingError
 
-from damha.checks import demo_passwords
+from indicators.checks import demo_passwords
 from indicators.fixtures.demo import USERS
 
 DEMO_USERNAMES = sorted(username for username, *_rest in USERS)

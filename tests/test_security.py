@@ -22,8 +22,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from damha.middleware import LOGIN_AT_KEY, SEEN_AT_KEY
 from damha.security import client_ip
+from damha.sessions import LOGIN_AT_KEY, SEEN_AT_KEY
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,21 +20,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from committees.models import Conclusion, Meeting
 from indicators.models import Figure, Submission
-from reports.fixtures import demo as report_demo
 from reports.models import ReportDocument
+from tests.cast import DEMO_CAST
 
 LOGIN = "login"  # 302 to /accounts/login/?next=…
 OK_ANY = "ok"  # any non-error answer (200, 204 or a redirect)
 STAFF = "staff"  # 302 to /admin/login/
-CAST = {
-    "anonymous": None,
-    "officer_06913": "congan.quangtan",
-    "officer_06916": "congan.damha",
-    "reviewer": "duyet",
-    "leader": "lanhdao",
-    "office": "vanphong",
-    "admin": "admin",
-}
+CAST = DEMO_CAST
 USERS = [name for name in CAST if name != "anonymous"]
 
 UNIT = {"unit_code": "06916", "period_code": "2024-H2"}
@@ -51,7 +43,7 @@ def _all(status, anonymous=LOGIN):
 
 
 POST_ONLY = _all(405)  # login_required comes first: anonymous users are sent to log in
-READERS = ("officer_06916", "reviewer", "leader", "office")  # read roles covering 06916
+READERS = ("officer_b", "reviewer", "leader", "office")  # read roles covering 06916
 REVIEW = ("reviewer",)
 MANAGERS = ("reviewer", "office")  # reopen roles: periods, the import page
 REPORT_READERS = ("reviewer", "leader", "office")
@@ -74,7 +66,7 @@ EXPECTED = {
     ),
     # Entry: every reader sees the page; a POST is refused (403) unless the user may enter;
     # those who may are told their version 0 is stale (the draft is at version 1): 409.
-    "indicators:entry": ("unit", _only(READERS), _only(("officer_06916",), ok=409)),
+    "indicators:entry": ("unit", _only(READERS), _only(("officer_b",), ok=409)),
     "indicators:review": ("unit", _only(REVIEW), _only(REVIEW)),
     "indicators:submission": ("unit", _only(READERS), _only(READERS)),
     "indicators:approve": ("unit", POST_ONLY, _only(REVIEW, ok=302)),
@@ -82,7 +74,7 @@ EXPECTED = {
     "indicators:reopen": ("unit", POST_ONLY, _only(REVIEW, ok=302)),
     "indicators:remind": ("unit", POST_ONLY, _only(REVIEW, ok=302)),
     "indicators:import": ("none", _only(MANAGERS), _only(MANAGERS, ok=400)),
-    "indicators:import_template": ("unit", _only(("officer_06916", "reviewer", "office")), None),
+    "indicators:import_template": ("unit", _only(("officer_b", "reviewer", "office")), None),
     "indicators:periods": ("none", _only(MANAGERS), _only(MANAGERS, ok=404)),
     "reports:dashboard": ("unit", _only(READERS), None),
     "reports:dashboard_xlsx": ("unit", _only(READERS), None),
@@ -156,8 +148,7 @@ def _clients(demo_users):
 
 
 @pytest.fixture
-def cast_users(demo):
-    report_demo.load()
+def cast_users(report_demo_data):
     return {user.username: user for user in get_user_model().objects.filter(username__in=CAST.values())}
 
 
@@ -237,7 +228,7 @@ def test_admin_requires_staff_everywhere(cast_users):
         assert url is not None, route
         if name == "admin:login":
             continue  # the admin's own login page is open to all
-        for user in ("anonymous", "officer_06913", "leader", "office"):
+        for user in ("anonymous", "officer_a", "leader", "office"):
             response = clients[user].get(url)
             assert response.status_code == 302, (url, user, response.status_code)
             # admin_view sends non-staff users from the admin's logout to the admin index (→ login).

@@ -186,10 +186,15 @@ def test_a_view_role_cannot_import(world, tmp_path):
 
 
 def test_approved_submission(world, tmp_path):
-    f.submission(world.a, world.h2, status=S.APPROVED, VU=1)
+    """The lock rule's own message, as on the entry page (services.lock_blocker)."""
+    submission = f.submission(world.a, world.h2, status=S.APPROVED, VU=1)
+    submission.approved_by = world.reviewer
+    submission.approved_at = datetime.datetime(2024, 12, 20, 2, 30, tzinfo=datetime.UTC)
+    submission.save()
     errors = _errors(world, tmp_path, f"{HEADER}\n06913,VU,2024-H2,5,\n")
     assert errors == [
-        "Dòng 2: báo cáo kỳ 2024-H2 của Xã Quảng Tân đã được duyệt (đã khóa); đề nghị người duyệt mở lại."
+        "Dòng 2: Báo cáo kỳ 2024-H2 của Xã Quảng Tân đã được Công an huyện duyệt lúc 09:30 20/12/2024 nên đã khóa. "
+        "Muốn sửa, đề nghị office, Công an huyện mở lại (cần nêu lý do)."
     ]
     assert Figure.objects.get().value == 1
 
@@ -342,3 +347,24 @@ def test_template_has_codes_names_and_current_values_and_imports_back(world, cli
     _run(path)
     assert Figure.objects.count() == 7
     assert set(Submission.objects.values_list("status", flat=True)) == {S.SUBMITTED}
+
+
+def test_one_lock_rule_for_the_form_and_the_import(world, tmp_path):
+    """A closed period and a passed deadline refuse the import with the entry page's own words."""
+    from indicators import services
+
+    world.h2.is_open = False
+    world.h2.save()
+    page = services.edit_blocker(user=world.officer_a, unit=world.a, period=world.h2)
+    assert page == "Kỳ 2024-H2 đã khóa nhập liệu. Muốn nhập hoặc sửa, đề nghị office, Công an huyện mở lại kỳ."
+    assert _errors(world, tmp_path, f"{HEADER}\n06913,VU,2024-H2,5,\n", user="officer_a") == [f"Dòng 2: {page}"]
+
+    world.h2.is_open = True
+    world.h2.deadline = datetime.date(2024, 12, 20)
+    world.h2.save()
+    page = services.edit_blocker(user=world.officer_a, unit=world.a, period=world.h2)
+    assert page.startswith("Đã quá hạn nhập số liệu kỳ 2024-H2 (hạn 20/12/2024).")
+    assert _errors(world, tmp_path, f"{HEADER}\n06913,VU,2024-H2,5,\n", user="officer_a") == [f"Dòng 2: {page}"]
+    # Review users, who may reopen, are held to neither, on the page or in a file.
+    assert services.edit_blocker(user=world.reviewer, unit=world.district, period=world.h2) is None
+    assert Figure.objects.count() == 0

@@ -1,4 +1,4 @@
-"""System checks for a production deployment (run by ``manage.py check``, ``migrate``)."""
+"""The indicators app's system checks (registered in IndicatorsConfig.ready())."""
 
 from django.conf import settings
 from django.core import checks
@@ -14,7 +14,7 @@ def demo_passwords(app_configs=None, **kwargs):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import check_password
 
-    from indicators.fixtures.demo import DEMO_PASSWORD, USERS
+    from .fixtures.demo import DEMO_PASSWORD, USERS
 
     usernames = [username for username, *_rest in USERS]
     try:
@@ -42,7 +42,3 @@ def demo_passwords(app_configs=None, **kwargs):
             id="damha.W001",
         )
     ]
-
-
-def register():
-    checks.register(demo_passwords, checks.Tags.security)

@@ -1,7 +1,9 @@
-"""A small world and the fixed cast for the entry/review/import tests (registered in conftest.py).
+"""The one cast of the tests: one user per role, in a small world or in the demo.
 
-Cheaper than the full demo (which takes seconds on PostgreSQL): a district with two
-communes, a few indicators of each kind and one user per role.
+``CAST`` names the roles. ``world`` builds a small world for them (cheaper than the full
+demo: a district with two communes, a few indicators of each kind); ``DEMO_CAST`` says
+which demo account plays each role on the Đầm Hà demo (officer_a enters for Quảng Tân
+06913, officer_b for Đầm Hà 06916, as in the small world). Registered in tests/conftest.py.
 """
 
 import datetime
@@ -13,7 +15,16 @@ from django.utils import timezone
 from committees.models import Level, Role
 from tests import factories as f
 
-CAST = ("officer_a", "officer_b", "reviewer", "leader", "office", "anonymous")
+CAST = ("officer_a", "officer_b", "reviewer", "leader", "office", "admin", "anonymous")
+DEMO_CAST = {
+    "anonymous": None,
+    "officer_a": "congan.quangtan",
+    "officer_b": "congan.damha",
+    "reviewer": "duyet",
+    "leader": "lanhdao",
+    "office": "vanphong",
+    "admin": "admin",
+}
 
 
 @pytest.fixture
