@@ -47,7 +47,10 @@ def num(value, decimals=1):
         return "—"
     value = float(value)
     if value == int(value):
-        return formats.number_format(int(value), 0, use_l10n=True, force_grouping=True)
+        whole = int(value)
+        if -1000 < whole < 1000:
+            return str(whole)  # nothing to group: skip the locale lookup (hot on the dashboard)
+        return formats.number_format(whole, 0, use_l10n=True, force_grouping=True)
     text = formats.number_format(round(value, decimals), decimals, use_l10n=True, force_grouping=True)
     separator = formats.get_format("DECIMAL_SEPARATOR")
     return text.rstrip("0").rstrip(separator) if separator in text else text
