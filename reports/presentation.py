@@ -152,6 +152,7 @@ def indicator_line(row, unit, period, child_urls):
     """One indicator: period vs same period, year to date vs last year's, the verdict and why."""
     indicator = row.indicator
     year_to_date = wording.cumulative_differs(indicator, row.target, period)
+    words = indicator.kind in (IndicatorKind.YES_NO, IndicatorKind.STATUS) and unit.level == indicator.entry_level
     coverage = row.coverage
     children = []
     for child in row.children:
@@ -184,7 +185,8 @@ def indicator_line(row, unit, period, child_urls):
         "period_label": wording.period_pair_label(period),
         "period_value": wording.with_measure(row.actual, indicator, unit),
         "period_last_year": wording.with_measure(row.same_period_last_year, indicator, unit),
-        "period_change": wording.change_words(row.change, indicator),
+        # At its own level a yes/no or status value is a word ("Có"): no "không đổi" after it.
+        "period_change": "" if words else wording.change_words(row.change, indicator),
         "period_trend": wording.trend_arrow(row.change),
         "ytd": year_to_date,
         "ytd_label": wording.ytd_label(period),

@@ -257,6 +257,8 @@ def test_drill_down_links_and_commune_page(demo, as_user):
     assert cell(table_row(commune, "MT_TUDIEM"), "verdict").startswith("✓ Đạt 6 tháng đầu năm 2024: 0 điểm")
     assert 'id="row-MT_BAT_XLHS"' not in commune
     assert 'id="scorecard"' not in commune
+    # A yes/no at its own level reads as a word, with no "không đổi" after it.
+    assert cell(table_row(commune, "MT_QL_DAYDU"), "pair pair-period") == "6 tháng đầu năm 2024: Có Cùng kỳ 2023: Có"
     assert '<a href="/dashboard/200/2024-H1/">Huyện Đầm Hà</a>' in commune
     assert "1/1 đơn vị đã gửi, 1 đã duyệt" in text(commune)
 
