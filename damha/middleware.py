@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .security import log
+from .security import log, log_refused
 from .sessions import LOGIN_AT_KEY, SEEN_AT_KEY
 
 
@@ -74,3 +74,21 @@ class SessionLifetimeMiddleware:
             _("Phiên làm việc đã hết hạn (tối đa %(hours)d giờ kể từ khi đăng nhập). Vui lòng đăng nhập lại.")
             % {"hours": settings.DAMHA_SESSION_MAX_AGE // 3600},
         )
+
+
+class RefusalLogMiddleware:
+    """Log every refused request in the security log with the reason it was given.
+
+    A view that refuses sets ``response.refused_reason`` (the 403 handler, the API's JSON
+    403), so the apps need not import the project's logging.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        reason = getattr(response, "refused_reason", None)
+        if reason is not None:
+            log_refused(request, reason)
+        return response

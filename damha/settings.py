@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Logs the 403s (with the user, so after authentication) and their reasons.
+    "damha.middleware.RefusalLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it logs out with a flash message when a session is too old.
     "damha.middleware.SessionLifetimeMiddleware",

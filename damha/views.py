@@ -7,8 +7,6 @@ from django.templatetags.static import static
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from .security import log_refused
-
 
 @never_cache
 def healthz(request):
@@ -23,9 +21,11 @@ def healthz(request):
 
 
 def permission_denied(request, exception):
-    """403 with the reason the access helper gave (templates/403.html), logged."""
-    log_refused(request, str(exception) or exception.__class__.__name__)
-    return defaults.permission_denied(request, exception)
+    """403 with the reason the access helper gave (templates/403.html), logged by
+    RefusalLogMiddleware."""
+    response = defaults.permission_denied(request, exception)
+    response.refused_reason = str(exception) or exception.__class__.__name__
+    return response
 
 
 def favicon(request):

@@ -167,8 +167,6 @@ def _tables():
         "criterion": qn(Criterion._meta.db_table),
         "succession": qn(UnitSuccession._meta.db_table),
         "end": qn("end"),
-        # Criterion.holds as SQL: the one place the criterion rule is written.
-        "criterion_holds": Criterion.sql_holds("g.value", "c"),
     }
 
 
@@ -291,7 +289,12 @@ def aggregate_sql(roots):
     tables = _tables()
     joins = {name: sql.format(**tables) for name, sql in _JOINS.get(connection.vendor, _JOINS["default"]).items()}
     sql = _AGGREGATE_SQL.format(
-        values=", ".join(["(%s, %s, %s)"] * len(roots)), approved=SubmissionStatus.APPROVED.value, **joins, **tables
+        values=", ".join(["(%s, %s, %s)"] * len(roots)),
+        approved=SubmissionStatus.APPROVED.value,
+        # Criterion.holds as SQL: the criterion rule is written in the Criterion class only.
+        criterion_holds=Criterion.sql_holds("g.value", "c"),
+        **joins,
+        **tables,
     )
     return sql, [value for root in roots for value in root] + list(COUNTED_STATUSES)
 

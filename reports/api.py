@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from committees.access import get_unit_for, require_role
-from damha.security import log_refused
 from indicators import datacache, rollup
 from indicators.models import Period
 
@@ -96,8 +95,9 @@ def progress(request, unit_code, period_code):
         return _error(404, _("Không tìm thấy đơn vị hoặc kỳ báo cáo."))
     except PermissionDenied as denied:
         reason = str(denied) or _("Không có quyền xem đơn vị này.")
-        log_refused(request, reason)
-        return _error(403, reason)
+        response = _error(403, reason)
+        response.refused_reason = reason  # logged by damha.middleware.RefusalLogMiddleware
+        return response
     return HttpResponse(body, content_type="application/json")
 
 

@@ -114,3 +114,13 @@ def report_demo_data(request, demo):
     if _transactional(request.node):
         report_demo.load()
     return report_demo
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the shared demo keeps one data version across
+    tests, so a page cached by one test would otherwise be served to the next."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()

@@ -78,3 +78,16 @@ def test_favicon_redirects_to_the_static_icon_without_login(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("favicon.svg")
+
+
+def test_api_refusal_is_logged_like_a_page(client, demo, caplog):
+    """The API's JSON 403 reaches the same security log line as the 403 page."""
+    client.force_login(get_user_model().objects.get(username="congan.quangtan"))
+    caplog.set_level("WARNING", logger="damha.security")
+    response = client.get(reverse("reports:api_progress", args=["06916", "2024-H1"]))
+    assert response.status_code == 403
+    assert response.json() == {"error": "Đơn vị Xã Đầm Hà không thuộc phạm vi được phân công cho tài khoản của bạn."}
+    assert (
+        "refused user=congan.quangtan ip=127.0.0.1 GET /api/v1/progress/06916/2024-H1/: "
+        "Đơn vị Xã Đầm Hà không thuộc phạm vi được phân công cho tài khoản của bạn."
+    ) in caplog.text

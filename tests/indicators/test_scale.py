@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from committees.models import AdministrativeUnit, Level, SteeringCommittee
+from committees.models import AdministrativeUnit, Level, Role, SteeringCommittee
 from indicators.fixtures import scale
 from indicators.models import Comparison, Criterion, Figure, Indicator, Period, Submission, SubmissionStatus, Target
 from tests import factories
@@ -90,7 +90,7 @@ def test_second_run_replaces_report_documents_made_on_generated_units():
     generate("--communes", "12", "--indicators", "7", "--years", "1")
     committee = SteeringCommittee.objects.get(code=scale.COMMITTEE_CODE)
     district = AdministrativeUnit.objects.get(level=Level.DISTRICT)
-    user = factories.user("vanphong")
+    user = factories.user("vanphong", (Role.OFFICE, district))
     reports_services.create_report(
         user=user, committee=committee, unit=district, period=Period.objects.get(code="2025-H2")
     )

@@ -5,6 +5,7 @@ import hashlib
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 from committees.models import Conclusion, ConclusionStatus, Meeting, SteeringCommittee
@@ -326,3 +327,31 @@ def test_add_conclusion_requires_text_and_owner(report_demo_data, office):
         services.add_conclusion(meeting=meeting, user=office, text="  ", owner="Công an huyện")
     added = services.add_conclusion(meeting=meeting, user=office, text="Rà soát mô hình", owner="Công an huyện")
     assert (added.order, added.status) == (8, ConclusionStatus.NOT_STARTED)
+
+
+def test_services_refuse_users_outside_their_scope(h2_draft, office):
+    """The services check access themselves (committees/access.py), whatever the caller."""
+    reader = get_user_model().objects.get(username="lanhdao")  # view role: reads reports, does not write them
+    officer = get_user_model().objects.get(username="congan.quangtan")
+    meeting = Meeting.objects.get()
+    committee = SteeringCommittee.objects.get(code="BCD138-200")
+    refused = [
+        lambda user: services.create_report(
+            user=user, committee=committee, unit=committee.unit, period=Period.objects.get(code="2024-H2")
+        ),
+        lambda user: services.update_report(report=h2_draft, user=user, data={"number": "99/BC-BCĐ"}),
+        lambda user: services.finalise(report=h2_draft, user=user),
+        lambda user: services.add_conclusion(meeting=meeting, user=user, text="Việc mới", owner="Công an huyện"),
+        lambda user: services.update_conclusion(
+            conclusion=meeting.conclusions.first(), user=user, status="done", follow_up="x"
+        ),
+    ]
+    reports_before = ReportDocument.objects.count()
+    for user in (reader, officer):
+        for call in refused:
+            with pytest.raises(PermissionDenied):
+                call(user)
+    assert ReportDocument.objects.count() == reports_before
+    h2_draft.refresh_from_db()
+    assert h2_draft.number == "" and h2_draft.status == "draft"
+    assert meeting.conclusions.filter(text="Việc mới").count() == 0
