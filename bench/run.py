@@ -61,7 +61,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from committees.models import AdministrativeUnit, Level, Role, SteeringCommittee, UnitRole  # noqa: E402
-from indicators import datacache, rollup, scale, services  # noqa: E402
+from indicators import datacache, rollup, services  # noqa: E402
+from indicators.fixtures import scale  # noqa: E402
 from indicators.forms import NOTE_PREFIX, VALUE_PREFIX  # noqa: E402
 from indicators.models import Figure, IndicatorKind, Period, Submission, SubmissionStatus  # noqa: E402
 from reports import documents, exports  # noqa: E402

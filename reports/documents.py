@@ -174,15 +174,8 @@ def table_rows(progress):
 
 
 def result_sentences(progress):
-    """The draft sentences of section II, one per target row, grouped by report section."""
-    lines, section = [], None
-    for row in progress.rows:
-        if row.indicator.section != section:
-            section = row.indicator.section
-            if section:
-                lines.append(section)
-        lines.append(f"- {wording.sentence(row, progress.period, progress.unit)}.")
-    return lines
+    """The draft lines of section II (reports/wording.py ``result_lines``)."""
+    return wording.result_lines(progress)
 
 
 def previous_meeting(report):

@@ -1,7 +1,5 @@
 """The district progress dashboard and its export; report documents and meetings."""
 
-from itertools import groupby
-
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
@@ -11,7 +9,6 @@ from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,11 +26,10 @@ from committees.access import (
     subtree_q,
 )
 from committees.models import Conclusion, Meeting, SteeringCommittee
-from committees.selectors import committee_for
 from indicators import datacache, rollup
-from indicators.models import Criterion, IndicatorKind, Period
+from indicators.models import Period
 
-from . import documents, exports, selectors, services, signing, verification, wording
+from . import documents, exports, presentation, selectors, services, signing, verification
 from .exports import dashboard_workbook
 from .forms import ConclusionForm, ConclusionUpdateForm, MeetingForm, ReportCreateForm, ReportEditForm, VerifyForm
 from .models import ReportDocument
@@ -47,126 +43,6 @@ def unit_and_period(user, unit_code, period_code):
     unit = get_unit_for(user, unit_code)
     period = get_object_or_404(Period, code=period_code)
     return unit, period
-
-
-def present(row, unit, period, child_urls=None):
-    """Display facts of one roll-up row (the numbers stay the roll-up's).
-
-    ``child_urls``: {unit_id: dashboard URL}, reversed once per child rather than once
-    per child and row (reverse() took a quarter of a district dashboard's time).
-    """
-    if child_urls is None:
-        child_urls = {c.unit.pk: reverse("reports:dashboard", args=[c.unit.code, period.code]) for c in row.children}
-    bar = None
-    if row.percent is not None:
-        bar = min(round(row.percent), 100)
-    return {
-        "row": row,
-        "result": wording.result_text(row, unit),
-        "cumulative": row.target is not None and row.target.period_id != period.pk,
-        "target": wording.target_text(row.target),
-        "citation": row.target.plan.citation if row.target and row.target.plan else "",
-        "status": wording.status_label(row.status),
-        "style": wording.STATUS_STYLES[row.status],
-        "bar": bar,
-        "actual": wording.with_measure(row.actual, row.indicator, unit),
-        "last_year": wording.with_measure(row.same_period_last_year, row.indicator, unit),
-        "change": wording.change_text(row),
-        "trend": "▲" if (row.change or 0) > 0 else "▼" if (row.change or 0) < 0 else "",
-        "children": [
-            {
-                "child": child,
-                "url": child_urls[child.unit.pk],
-                "actual": wording.with_measure(child.actual, row.indicator, child.unit),
-                "status": wording.status_label(child.status),
-                "style": wording.STATUS_STYLES[child.status],
-            }
-            for child in row.children
-        ],
-    }
-
-
-def grouped(progress):
-    """Rows grouped by committee, then by report section, in catalogue order."""
-    child_urls = {
-        child.pk: reverse("reports:dashboard", args=[child.code, progress.period.code]) for child in progress.children
-    }
-    groups = []
-    for committee, committee_rows in groupby(progress.rows, key=lambda r: r.indicator.committee):
-        sections = [
-            {
-                "name": section,
-                "rows": [present(r, progress.unit, progress.period, child_urls) for r in section_rows],
-            }
-            for section, section_rows in groupby(committee_rows, key=lambda r: r.indicator.section)
-        ]
-        groups.append({"committee": committee_for(committee, progress.unit), "sections": sections})
-    return groups
-
-
-def checklists(progress):
-    """For each status indicator: which criterion holds in which child unit (one query).
-
-    Built from the roll-up's own rows: a criterion indicator's child values are the
-    children's figures, so the checklist cannot disagree with the status count.
-    """
-    status_rows = [r for r in progress.rows if r.indicator.kind == IndicatorKind.STATUS and r.children]
-    if not status_rows:
-        return []
-    rows_by_id = {r.indicator.pk: r for r in progress.rows}
-    criteria = Criterion.objects.filter(status__in=[r.indicator for r in status_rows]).select_related("indicator")
-    by_status = {}
-    for criterion in criteria:
-        by_status.setdefault(criterion.status_id, []).append(criterion)
-    lists = []
-    for row in status_rows:
-        conditions = by_status.get(row.indicator.pk, [])
-        units = []
-        for position, child in enumerate(row.children):
-            if child.unit.level != row.indicator.entry_level:
-                continue
-            cells = []
-            for criterion in conditions:
-                source = rows_by_id.get(criterion.indicator_id)
-                value = source.children[position].actual if source else None
-                cells.append(
-                    {
-                        "value": wording.with_measure(value, criterion.indicator, child.unit),
-                        "holds": criterion.holds(value),
-                    }
-                )
-            units.append({"unit": child.unit, "cells": cells, "met": child.actual})
-        if units:
-            lists.append({"indicator": row.indicator, "criteria": conditions, "units": units})
-    return lists
-
-
-def chart_data(progress, trend_periods, trend_values):
-    """What static/js/dashboard.js draws: per indicator, children bars and a trend line."""
-    charts = []
-    for row in progress.rows:
-        charts.append(
-            {
-                "code": row.indicator.code,
-                "name": row.indicator.name,
-                "measure": row.indicator.measure,
-                "children": [c.unit.name for c in row.children],
-                "values": [c.actual for c in row.children],
-                "targets": [
-                    float(c.target.value) if c.target and c.target.comparison in ("at_least", "at_most") else None
-                    for c in row.children
-                ],
-                "trendLabels": [p.code for p in trend_periods],
-                "trend": trend_values.get(row.indicator.pk, []),
-                "target": float(row.target.value)
-                if row.target and row.target.comparison in ("at_least", "at_most")
-                else None,
-            }
-        )
-    return {
-        "charts": charts,
-        "labels": {"value": _("Kết quả"), "target": _("Chỉ tiêu giao"), "trend": _("Xu hướng theo kỳ")},
-    }
 
 
 def dashboard_body(unit, period):
@@ -183,18 +59,7 @@ def dashboard_body(unit, period):
         (p for p in periods if p.half is not None and p.end <= period.end), key=lambda p: (p.year, p.half)
     )[-TREND_HALVES:]
     progress = rollup.progress(unit, period, trend=trend_periods)
-    context = {
-        "unit": unit,
-        "period": period,
-        "progress": progress,
-        "completeness": progress.completeness,
-        "groups": grouped(progress),
-        "periods": periods,
-        "charts": chart_data(progress, trend_periods, progress.trend),
-        "checklists": checklists(progress),
-        "achieved": sum(1 for r in progress.rows if r.status == rollup.ACHIEVED),
-        "with_target": sum(1 for r in progress.rows if r.status != rollup.NO_TARGET),
-    }
+    context = presentation.dashboard(progress, periods, trend_periods)
     return render_to_string("reports/_dashboard_body.html", context)
 
 

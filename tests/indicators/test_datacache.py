@@ -193,13 +193,13 @@ def test_the_cache_is_shared_but_access_is_still_checked(viewer_client, world):
 
 
 def test_each_language_has_its_own_copy(viewer_client):
-    assert "Tình hình gửi báo cáo" in dashboard(viewer_client)
+    assert "Tải Excel (.xlsx)" in dashboard(viewer_client)
     viewer_client.cookies["django_language"] = "en"
     english = dashboard(viewer_client)
-    assert "Reporting status" in english
-    assert "Tình hình gửi báo cáo" not in english
+    assert "Download Excel (.xlsx)" in english
+    assert "Tải Excel (.xlsx)" not in english
     viewer_client.cookies["django_language"] = "vi"
-    assert "Tình hình gửi báo cáo" in dashboard(viewer_client)
+    assert "Tải Excel (.xlsx)" in dashboard(viewer_client)
 
 
 def test_without_a_version_nothing_is_cached(viewer_client, world):

@@ -2,6 +2,7 @@
 
 import html
 import io
+import json
 import re
 
 import pytest
@@ -33,13 +34,27 @@ def table_row(page, code):
     return match.group(0)
 
 
-def cell(row_html, css_class=None, label=None):
-    if css_class:
-        match = re.search(rf'<td class="{css_class}"[^>]*>(.*?)</td>', row_html, flags=re.S)
-    else:
-        match = re.search(rf'<td[^>]*data-label="{label}"[^>]*>(.*?)</td>', row_html, flags=re.S)
-    assert match, (css_class, label)
-    return text(match.group(1))
+def cell(row_html, css_class):
+    """Visible text of the row's cell with that class (the per-unit details left out)."""
+    match = re.search(rf'<td class="{css_class}"[^>]*>(.*?)</td>', row_html, flags=re.S)
+    assert match, css_class
+    return text(re.sub(r"<details.*?</details>", " ", match.group(1), flags=re.S))
+
+
+def section(page, element_id):
+    match = re.search(rf'<(section|details|div)[^>]*id="{element_id}".*?</\1>', page, flags=re.S)
+    assert match, element_id
+    return match.group(0)
+
+
+def scorecard_rows(page):
+    """{unit name: [cell texts]} of the unit × indicator scorecard."""
+    body = re.search(r'<table class="table table-sm scorecard.*?<tbody>(.*?)</tbody>', page, flags=re.S).group(1)
+    rows = {}
+    for row in re.findall(r"<tr.*?</tr>", body, flags=re.S):
+        name = text(re.search(r"<th[^>]*>(.*?)</th>", row, flags=re.S).group(1))
+        rows[name] = [text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+    return rows
 
 
 @pytest.fixture
@@ -58,96 +73,192 @@ def demo_page(demo, as_user):
     return response.content.decode()
 
 
+@pytest.fixture
+def h2_page(demo, as_user):
+    response = as_user("lanhdao").get(dashboard_url("200", "2024-H2"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 # ----------------------------------------------------------- the article on screen
 
 
 def test_header_names_unit_and_period_window(demo_page):
-    assert '<h1 class="h3 mb-1">Huyện Đầm Hà</h1>' in demo_page
+    assert '<h1 class="h3 mb-0">Huyện Đầm Hà</h1>' in demo_page
     assert "6 tháng đầu năm 2024 (15/12/2023 – 14/06/2024)" in text(demo_page)
+
+
+def test_tiles_count_targets_by_status_in_words(demo_page, h2_page):
+    # 2024-H1, complete: 8 of 9 district targets achieved, the rehabilitation files in progress.
+    assert text(section(demo_page, "tiles")) == (
+        "Tóm tắt 8 ✓ Đạt 0 ✗ Chưa đạt 1 ◔ Đang thực hiện 0 ≈ Tạm tính 10/10 10/10 đơn vị đã gửi, 10 đã duyệt "
+        "Trên 9 chỉ tiêu được giao cho đơn vị trong kỳ."
+    )
+    # 2024-H2: 6 of 10 submitted; a verdict only where the missing reports cannot change it.
+    assert text(section(h2_page, "tiles")) == (
+        "Tóm tắt 4 ✓ Đạt 0 ✗ Chưa đạt 0 ◔ Đang thực hiện 5 ≈ Tạm tính 6/10 6/10 đơn vị đã gửi, 1 đã duyệt "
+        "Chưa gửi: Huyện Đầm Hà, Xã Quảng Tân, Xã Đầm Hà, Xã Tân Lập "
+        "Trên 9 chỉ tiêu được giao cho đơn vị trong kỳ."
+    )
+    assert 'class="tile tile-reporting tile-missing"' in h2_page
 
 
 def test_drug_cases_row_reads_5_of_5(demo_page):
     row = table_row(demo_page, "MT_BAT_XLHS")
-    # District figure 5 against the annual quota of 5 (cumulative to mid-year).
-    assert cell(row, "result") == "Lũy kế: 5/5 vụ, đạt 100%"
-    assert cell(row, label="Chỉ tiêu giao") == "≥ 5 vụ Kế hoạch số 111/KH-UBND ngày 19/4/2024"
-    assert cell(row, label="Đánh giá") == "Đạt"
-    assert 'class="badge text-bg-success status-badge">Đạt<' in row
+    assert (
+        cell(row, "ind-name")
+        == "Bắt, xử lý hình sự tội phạm về ma túy (vụ) Chỉ tiêu: ≥ 5 vụ (Kế hoạch số 111/KH-UBND ngày 19/4/2024)"
+    )
+    # Same period last year 4 → ▲ up 1; H1 is the whole year to date, so no second pair.
+    assert cell(row, "pair pair-period") == "6 tháng đầu năm 2024: 5 vụ Cùng kỳ 2023: 4 vụ ▲ tăng 1 vụ"
+    assert cell(row, "pair pair-ytd") == "như kỳ này"
+    assert cell(row, "verdict") == "✓ Đạt 6 tháng đầu năm 2024: 5 vụ; chỉ tiêu ≥ 5 vụ (đạt 100%) 100%"
+    assert '<span class="status-badge st-achieved">' in row
     assert '<progress class="w-100" max="100" value="100"' in row
-    # Same period last year 4 → ▲ up 1.
-    assert cell(row, label="Cùng kỳ") == "4 vụ ▲ tăng 1 vụ so với cùng kỳ"
-
-
-def test_trafficking_row_reads_2_of_2(demo_page):
-    row = table_row(demo_page, "MT_MUABAN_2DT")
-    assert cell(row, "result") == "Lũy kế: 2/2 vụ, đạt 100%"
-    assert cell(row, label="Đánh giá") == "Đạt"
 
 
 def test_social_order_crimes_row_reads_down_1(demo_page):
     row = table_row(demo_page, "TTXH_VU")
-    # 8 this half against 9 in 2023-H1.
-    assert cell(row, "result") == "Lũy kế: 8 vụ, giảm 1 vụ so với cùng kỳ"
-    assert cell(row, label="Cùng kỳ") == "9 vụ ▼ giảm 1 vụ so với cùng kỳ"
-    assert cell(row, label="Chỉ tiêu giao") == ("giảm ít nhất 1 vụ so với cùng kỳ Kế hoạch số 25/KH-BCĐ ngày 15/1/2024")
-    assert cell(row, label="Đánh giá") == "Đạt"
+    assert cell(row, "pair pair-period") == "6 tháng đầu năm 2024: 8 vụ Cùng kỳ 2023: 9 vụ ▼ giảm 1 vụ"
+    assert cell(row, "verdict") == (
+        "✓ Đạt 6 tháng đầu năm 2024: 8 vụ so với 9 vụ cùng kỳ, giảm 1 vụ; chỉ tiêu giảm ít nhất 1 vụ so với cùng kỳ"
+    )
 
 
-def test_hotspots_row_reads_0_points_in_every_commune(demo_page):
-    row = table_row(demo_page, "MT_TUDIEM")
-    assert cell(row, "result") == "Lũy kế: 0 điểm"
-    assert cell(row, label="Đánh giá") == "Đạt"
-    children = re.findall(r'<li><a href="/dashboard/(\d+)/2024-H1/">[^<]+</a>: ([^<]+?)\s*<span', row)
-    assert len(children) == 9
-    assert {value for _code, value in children} == {"0 điểm"}
+def test_h2_rows_keep_period_and_year_to_date_apart_and_say_provisional(h2_page):
+    row = table_row(h2_page, "TTXH_VU")
+    # The period's own 4 cases against 10; the year to date 12 against 19 — each labelled.
+    assert cell(row, "pair pair-period") == "6 tháng cuối năm 2024: 4 vụ Cùng kỳ 2023: 10 vụ ▼ giảm 6 vụ"
+    assert cell(row, "pair pair-ytd") == "Lũy kế năm 2024: 12 vụ Lũy kế cùng kỳ 2023: 19 vụ ▼ giảm 7 vụ"
+    assert cell(row, "verdict") == (
+        "≈ Tạm tính Lũy kế năm 2024: 12 vụ so với 19 vụ cùng kỳ, giảm 7 vụ; chỉ tiêu giảm ít nhất 1 vụ so với "
+        "cùng kỳ Tạm tính — 6/9 đơn vị đã báo cáo"
+    )
+    # 7 models while three communes have not reported: provisional, not "Chưa đạt".
+    models = table_row(h2_page, "ANTT_MOHINH")
+    assert cell(models, "verdict") == (
+        "≈ Tạm tính 6 tháng cuối năm 2024: 7 mô hình; chỉ tiêu ≥ 9 mô hình (đạt 77,8%) "
+        "Tạm tính — 6/9 đơn vị đã báo cáo 78%"
+    )
+    # Both H2 inputs of the crime-report rate are missing: provisional, never "Đạt".
+    rate = table_row(h2_page, "TG_TYLE")
+    assert cell(rate, "pair pair-period") == "6 tháng cuối năm 2024: — Cùng kỳ 2023: 92,1%"
+    assert cell(rate, "verdict").startswith("≈ Tạm tính Lũy kế năm 2024: 95%; chỉ tiêu ≥ 90%")
+    # 5 + 0 arrests already meet the annual quota of 5: settled although the district's H2 is missing.
+    arrests = table_row(h2_page, "MT_BAT_XLHS")
+    assert cell(arrests, "verdict") == (
+        "✓ Đạt Lũy kế năm 2024: 5 vụ; chỉ tiêu ≥ 5 vụ (đạt 100%) Tạm tính — 1/2 kỳ 6 tháng đã báo cáo; "
+        "kết quả đánh giá không thay đổi khi đủ báo cáo 100%"
+    )
 
 
 def test_annual_quota_in_progress_badge_and_percent(demo_page):
     row = table_row(demo_page, "MT_HOSO_CAI")
     # 7 files of the annual 12 at mid-year: 58.3 %, still in progress.
-    assert cell(row, "result") == "Lũy kế: 7/12 hồ sơ, đạt 58,3%"
-    assert 'class="badge text-bg-warning status-badge">Đang thực hiện<' in row
+    assert cell(row, "verdict") == "◔ Đang thực hiện 6 tháng đầu năm 2024: 7 hồ sơ; chỉ tiêu ≥ 12 hồ sơ (đạt 58,3%) 58%"
+    assert '<span class="status-badge st-in-progress">' in row
     assert '<progress class="w-100" max="100" value="58"' in row
 
 
 def test_rate_row_shows_the_percentage_with_a_decimal_comma(demo_page):
     row = table_row(demo_page, "TTXH_TYLE")
     # Σ solved 7 / Σ crimes 8 = 87.5 %.
-    assert cell(row, "result") == "Lũy kế: 87,5%"
+    assert cell(row, "pair pair-period") == "6 tháng đầu năm 2024: 87,5% Cùng kỳ 2023: 77,8% ▲ tăng 9,7 điểm %"
 
 
 def test_row_without_target_has_its_badge(demo_page):
     row = table_row(demo_page, "MT_NGHIEN_QL")
-    assert cell(row, "result") == "30 người"
-    assert 'class="badge text-bg-secondary status-badge">Chưa giao chỉ tiêu<' in row
+    assert cell(row, "pair pair-period") == "6 tháng đầu năm 2024: 30 người Cùng kỳ 2023: 34 người ▼ giảm 4 người"
+    assert cell(row, "verdict") == "· Chưa giao chỉ tiêu"
 
 
-def test_completeness_and_summary(demo_page):
-    page = text(demo_page)
-    assert "10/10 đơn vị đã gửi, 10 đã duyệt" in page
-    assert "Chưa gửi:" not in page
-    # 9 targets at the district; all but the rehabilitation files (in progress) achieved.
-    assert "Đạt 8/9 chỉ tiêu được giao." in page
+def test_scorecard_units_by_targeted_indicators(demo_page, h2_page):
+    header = re.search(r'<table class="table table-sm scorecard.*?</thead>', demo_page, flags=re.S).group(0)
+    assert [html.unescape(h) for h in re.findall(r'<th scope="col" class="sc-head">([^<]+?) <span', header)] == [
+        "Số vụ phạm tội về trật tự xã hội",
+        "Tỷ lệ điều tra, khám phá án về TTXH",
+        "Mô hình tự quản về ANTT",
+        "Điểm, tụ điểm, điểm có nguy cơ phức tạp về ma túy",
+        "Hồ sơ đưa người nghiện đi cai nghiện bắt buộc",
+        "Xã, thị trấn đạt tiêu chí “sạch ma túy”",
+    ]
+    rows = scorecard_rows(demo_page)
+    assert len(rows) == 10
+    # The district's own verdict per column first, on the basis it was judged on.
+    assert rows["Huyện Đầm Hà (đánh giá)"] == [
+        "8 vụ ✓ Đạt",
+        "87,5% ✓ Đạt",
+        "10 mô hình ✓ Đạt",
+        "0 điểm ✓ Đạt",
+        "7 hồ sơ ◔ Đang thực hiện",
+        "8 xã ✓ Đạt",
+    ]
+    assert rows["Xã Quảng Tân"] == ["1 vụ", "100%", "1 mô hình ✓ Đạt", "0 điểm ✓ Đạt", "1 hồ sơ", "Đạt tiêu chí"]
+    assert rows["Xã Đầm Hà"] == ["1 vụ", "0%", "1 mô hình ✓ Đạt", "0 điểm ✓ Đạt", "1 hồ sơ", "Chưa đạt tiêu chí"]
+    # 2024-H2: the three communes that have not reported are one grey line, never a failure.
+    h2 = scorecard_rows(h2_page)
+    assert h2["Huyện Đầm Hà (đánh giá)"] == [
+        "lũy kế 12 vụ ≈ Tạm tính",
+        "lũy kế 91,7% ≈ Tạm tính",
+        "7 mô hình ≈ Tạm tính",
+        "0 điểm ≈ Tạm tính",
+        "lũy kế 12 hồ sơ ✓ Đạt",
+        "6 xã ✓ Đạt",
+    ]
+    for name in ("Xã Quảng Tân", "Xã Đầm Hà", "Xã Tân Lập"):
+        assert h2[name] == ["∅ chưa báo cáo"]
+    assert h2["Xã Dực Yên"] == ["1 vụ", "100%", "1 mô hình ✓ Đạt", "0 điểm ✓ Đạt", "1 hồ sơ", "Đạt tiêu chí"]
+    assert "Không đạt" not in text(section(h2_page, "scorecard"))
+    assert "Chưa đạt" not in text(section(h2_page, "scorecard"))
 
 
-def test_completeness_names_the_missing_units(demo, as_user):
-    page = as_user("lanhdao").get(dashboard_url("200", "2024-H2")).content.decode()
+def test_criteria_table_never_shows_a_non_reporter_as_failing(h2_page, demo_page):
+    checklist = section(h2_page, "checklist-MT_XA_SACH")
+    rows = {
+        text(re.search(r"<th[^>]*>(.*?)</th>", r, flags=re.S).group(1)): [
+            text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, flags=re.S)
+        ]
+        for r in re.findall(r"<tr>\s*<th scope=\"row\".*?</tr>", checklist, flags=re.S)
+    }
+    assert len(rows) == 9
+    assert set(rows["Xã Tân Lập"]) == {"∅ chưa báo cáo"}
+    assert rows["Xã Quảng Tân"][-1] == "∅ chưa báo cáo"
+    assert "Không đạt" not in text(checklist)
+    # 2024-H1: Xã Đầm Hà reported and fails the full-management criterion: a real failure.
+    h1 = section(demo_page, "checklist-MT_XA_SACH")
+    assert "✗ Không đạt" in text(h1) and "✗ Chưa đạt tiêu chí" in text(h1)
+
+
+def test_hotspots_by_unit_reads_0_points_in_every_commune(demo_page):
+    row = table_row(demo_page, "MT_TUDIEM")
+    children = re.findall(r'<li><a href="/dashboard/(\d+)/2024-H1/">[^<]+</a>:\s*([^<]+?)\s*<span', row)
+    assert len(children) == 9
+    assert {value for _code, value in children} == {"0 điểm"}
+
+
+def test_district_entered_rows_list_no_communes(demo_page):
+    assert "Theo đơn vị" not in table_row(demo_page, "MT_BAT_XLHS")
+
+
+def test_completeness_names_the_missing_units(h2_page):
     # 2024-H2: 6 communes submitted (06904 approved); the district, Quảng Tân (not
     # started), Đầm Hà and Tân Lập (drafts) are missing.
-    assert "6/10 đơn vị đã gửi, 1 đã duyệt" in text(page)
-    missing = re.search(r'<p class="mb-0 small" id="completeness-missing">(.*?)</p>', page, flags=re.S)
+    missing = re.search(r'<p class="tile-note" id="completeness-missing">(.*?)</p>', h2_page, flags=re.S)
     assert text(missing.group(1)) == "Chưa gửi: Huyện Đầm Hà, Xã Quảng Tân, Xã Đầm Hà, Xã Tân Lập"
 
 
 def test_drill_down_links_and_commune_page(demo, as_user):
     client = as_user("lanhdao")
     page = client.get(dashboard_url("200", "2024-H1")).content.decode()
-    assert 'href="/dashboard/06913/2024-H1/">Xã Quảng Tân</a>' in page
+    assert '<th scope="row"><a href="/dashboard/06913/2024-H1/">Xã Quảng Tân</a></th>' in page
     commune = client.get(dashboard_url("06913", "2024-H1")).content.decode()
-    # Quảng Tân: its own figures, no district-entered rows, breadcrumbs up to the district.
-    assert cell(table_row(commune, "TTXH_VU"), "result") == "1 vụ"
-    assert cell(table_row(commune, "MT_TUDIEM"), "result") == "Lũy kế: 0 điểm"
+    # Quảng Tân: its own figures, no district-entered rows, no scorecard, breadcrumbs up to the district.
+    assert cell(table_row(commune, "TTXH_VU"), "pair pair-period").startswith("6 tháng đầu năm 2024: 1 vụ")
+    assert cell(table_row(commune, "MT_TUDIEM"), "verdict").startswith("✓ Đạt 6 tháng đầu năm 2024: 0 điểm")
     assert 'id="row-MT_BAT_XLHS"' not in commune
+    assert 'id="scorecard"' not in commune
+    # A yes/no at its own level reads as a word, with no "không đổi" after it.
+    assert cell(table_row(commune, "MT_QL_DAYDU"), "pair pair-period") == "6 tháng đầu năm 2024: Có Cùng kỳ 2023: Có"
     assert '<a href="/dashboard/200/2024-H1/">Huyện Đầm Hà</a>' in commune
     assert "1/1 đơn vị đã gửi, 1 đã duyệt" in text(commune)
 
@@ -176,14 +287,34 @@ def test_chart_data_goes_through_json_script_only(demo_page):
     assert 'id="chart-children"' in demo_page and 'id="chart-trend"' in demo_page
 
 
-def test_chart_data_matches_the_roll_up(demo, as_user):
-    response = as_user("lanhdao").get(dashboard_url("200", "2024-H1"))
-    charts = {c["code"]: c for c in response.context["charts"]["charts"]}
+def chart_data(page):
+    """The charts' json_script data (the body may come from the cache: no template context)."""
+    data = re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page, flags=re.S)
+    return {c["code"]: c for c in json.loads(data.group(1))["charts"]}
+
+
+def test_chart_data_matches_the_roll_up(demo_page):
+    charts = chart_data(demo_page)
     crimes = charts["TTXH_VU"]
     assert crimes["values"] == [2, 1, 0, 1, 1, 1, 1, 0, 1]
     assert crimes["trendLabels"] == ["2023-H1", "2023-H2", "2024-H1"]
     assert crimes["trend"] == [9, 10, 8]
     assert charts["MT_TUDIEM"]["targets"] == [0.0] * 9
+    assert crimes["whole"] is True and charts["TTXH_TYLE"]["whole"] is False
+    # The annual quota of 12 files is not a line over half-year values; a rate's threshold is.
+    assert charts["MT_HOSO_CAI"]["target"] is None and charts["TTXH_TYLE"]["target"] == 75.0
+
+
+def test_chart_tells_not_reported_from_zero_and_draws_targets_on_their_basis(h2_page):
+    charts = chart_data(h2_page)
+    crimes = charts["TTXH_VU"]
+    # Tân Bình and Đại Bình had 0 cases; Quảng Tân, Đầm Hà and Tân Lập have not reported.
+    assert crimes["values"] == [1, 1, 1, 0, 1, None, None, None, 0]
+    assert crimes["reported"] == [True, True, True, True, True, False, False, False, True]
+    # A year quota is not drawn over half-year figures (another basis); a stock's is.
+    assert charts["MT_HOSO_CAI"]["target"] is None
+    assert charts["MT_HOSO_CAI"]["note"] == "Chỉ tiêu năm (≥ 12 hồ sơ) so với lũy kế, không vẽ trên số liệu từng kỳ."
+    assert charts["ANTT_MOHINH"]["target"] == 9.0
 
 
 # ----------------------------------------------------------------- XLSX export
@@ -320,7 +451,7 @@ def test_dashboard_query_count_is_constant(db, client, django_assert_num_queries
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="row-K') == n_indicators
     # Every commune reported 1 per indicator: the district reads n/3 with n communes.
-    assert f"Lũy kế: {n_communes}/3 vụ" in text(response.content.decode())
+    assert f"6 tháng đầu năm 2024: {n_communes} vụ; chỉ tiêu ≥ 3 vụ" in text(response.content.decode())
     # Unchanged data: the body comes from the cache, the same bytes, the roll-up not run.
     with django_assert_num_queries(CACHED):
         again = client.get(dashboard_url("200", "2024-H1"))

@@ -58,8 +58,9 @@ def test_drug_free_checklist_on_district_dashboard(admin_client):
     # Xã Đầm Hà answered "no" to full management in 2024-H1: it fails exactly that criterion.
     section = page[page.index("Tiêu chí: Xã") :]
     row = section[section.index("Xã Đầm Hà</th>") : section.index("</tr>", section.index("Xã Đầm Hà</th>"))]
-    assert row.count("✗") == 1 and row.count("✓") == 1
-    assert "Chưa đạt tiêu chí" in row
+    # One criterion held, one failed, and the result (an icon beside each word).
+    assert row.count("✓") == 1 and row.count("✗") == 2
+    assert "✗</span> Chưa đạt tiêu chí" in row
 
 
 # --- The two-level government for the province's demo users (issue 14, part 4) --------

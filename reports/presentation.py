@@ -1,0 +1,399 @@
+"""What the dashboard shows, built from one roll-up (indicators/rollup.py).
+
+The view fetches the roll-up, calls :func:`dashboard` and renders; every number here is
+the roll-up's, only turned into words, icons and groups. Read in this order on screen:
+
+1. tiles — how many targets are achieved, not achieved, in progress, provisional, and who
+   has reported (in words and numbers, never colour alone);
+2. the scorecard — child units × targeted indicators, each cell a value and a status word;
+   a unit that has not reported is grey "chưa báo cáo", never a failure;
+3. one line per indicator — the period against the same period last year, and (when the
+   target is the year's) the year to date against last year's year to date, each pair
+   labelled; the judged comparison next to the status; "tạm tính — 6/9 đơn vị đã báo cáo"
+   while reports are missing;
+4. the criteria tables of status indicators and the charts, on demand.
+"""
+
+import functools
+from itertools import groupby
+
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from committees.selectors import committee_for
+from indicators import rollup
+from indicators.models import Criterion, IndicatorKind
+
+from . import wording
+
+NOT_REPORTED = "not_reported"
+NO_VERDICT = "no_verdict"
+
+
+def _status(status):
+    """Word, icon and style of a status (the word is always shown; the icon is decoration)."""
+    return _status_in(status, get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _status_in(status, language):
+    # Cached per language: a district dashboard asks ~300 times for the same six.
+    return {
+        "key": status,
+        "label": wording.status_label(status),
+        "icon": wording.STATUS_ICONS[status],
+        "style": status.replace("_", "-"),
+    }
+
+
+def _not_reported():
+    return _not_reported_in(get_language())
+
+
+@functools.lru_cache(maxsize=8)
+def _not_reported_in(language):
+    return {"key": NOT_REPORTED, "label": _("chưa báo cáo"), "icon": "∅", "style": "not-reported"}
+
+
+def _incomplete(coverage):
+    return coverage is not None and coverage.reported < coverage.expected
+
+
+def tiles(progress):
+    """The headline: targets by status at the unit, and who has reported."""
+    judged = [r for r in progress.rows if r.status != rollup.NO_TARGET]
+    counts = {status: sum(1 for r in judged if r.status == status) for status in wording.TILE_STATUSES}
+    completeness = progress.completeness
+    return {
+        "targets": len(judged),
+        "statuses": [{**_status(status), "count": counts[status]} for status in wording.TILE_STATUSES],
+        "no_data": sum(1 for r in judged if r.status == rollup.NO_DATA),
+        "expected": completeness.expected,
+        "submitted": completeness.submitted,
+        "approved": completeness.approved,
+        "missing": completeness.missing,
+        "complete": completeness.submitted >= completeness.expected,
+    }
+
+
+def _cell(row, position, child):
+    """One scorecard cell: the child's value for the period and its own verdict."""
+    coverage = child.coverage
+    if child.actual is None and _incomplete(coverage):
+        return {"label": _name(row), "text": "", "status": _not_reported(), "provisional": False}
+    text = wording.with_measure(child.actual, row.indicator, child.unit)
+    # No status where the unit has no target of its own for the indicator: the value only.
+    status = None if child.status == rollup.NO_TARGET else _status(child.status)
+    return {"label": _name(row), "text": text, "status": status, "provisional": _incomplete(coverage)}
+
+
+def _name(row):
+    return wording.typographic_quotes(row.indicator.name)
+
+
+def scorecard(progress, child_urls):
+    """Child units × indicators that carry a target at the unit and have values below it.
+
+    Units as rows (a district has ~10, a province ~15), indicators as columns; the phone
+    layout turns each unit into a card (static/css/site.css).
+    """
+    children = progress.children
+    if not children:
+        return None
+    columns = [
+        (position, row)
+        for position, row in enumerate(progress.rows)
+        if row.status != rollup.NO_TARGET and row.children and rollup.relevant_at(row.indicator, children[0])
+    ]
+    if not columns:
+        return None
+    missing = {unit.pk for unit in progress.completeness.missing}
+    units = []
+    for index, unit in enumerate(children):
+        cells = [_cell(row, index, row.children[index]) for _position, row in columns]
+        silent = all(c["status"] and c["status"]["key"] == NOT_REPORTED for c in cells)
+        units.append(
+            {
+                "unit": unit,
+                "url": child_urls[unit.pk],
+                "silent": silent,
+                "missing": unit.pk in missing,
+                "cells": cells,
+            }
+        )
+    total = []
+    for _position, row in columns:
+        differs = wording.cumulative_differs(row.indicator, row.target, progress.period)
+        total.append(
+            {
+                "label": wording.typographic_quotes(row.indicator.name),
+                "text": wording.with_measure(row.cumulative, row.indicator, progress.unit),
+                "ytd": differs,
+                "status": _status(row.status),
+                "provisional": _incomplete(row.coverage),
+            }
+        )
+    return {
+        "columns": [
+            {
+                "name": wording.typographic_quotes(row.indicator.name),
+                "measure": row.indicator.measure,
+                "target": wording.target_text(row.target),
+            }
+            for _position, row in columns
+        ],
+        "total": total,
+        "units": units,
+    }
+
+
+def indicator_line(row, unit, period, child_urls):
+    """One indicator: period vs same period, year to date vs last year's, the verdict and why."""
+    indicator = row.indicator
+    year_to_date = wording.cumulative_differs(indicator, row.target, period)
+    words = indicator.kind in (IndicatorKind.YES_NO, IndicatorKind.STATUS) and unit.level == indicator.entry_level
+    coverage = row.coverage
+    children = []
+    for child in row.children:
+        if not rollup.relevant_at(indicator, child.unit):
+            continue  # entered above the child's level: the child has no value of its own
+        if child.actual is None and _incomplete(child.coverage):
+            status = _not_reported()
+            value = ""
+        else:
+            status = None if child.status == rollup.NO_TARGET else _status(child.status)
+            value = wording.with_measure(child.actual, indicator, child.unit)
+        children.append(
+            {
+                "unit": child.unit,
+                "url": child_urls[child.unit.pk],
+                "value": value,
+                "status": status,
+                "provisional": child.actual is not None and _incomplete(child.coverage),
+            }
+        )
+    return {
+        "row": row,
+        "code": indicator.code,
+        "name": _name(row),
+        "measure": indicator.measure,
+        "target": wording.target_text(row.target),
+        "citation": row.target.plan.citation if row.target and row.target.plan else "",
+        "status": _status(row.status),
+        "judged": wording.judged_text(row, period),
+        "period_label": wording.period_pair_label(period),
+        "period_value": wording.with_measure(row.actual, indicator, unit),
+        "period_last_year": wording.with_measure(row.same_period_last_year, indicator, unit),
+        # At its own level a yes/no or status value is a word ("Có"): no "không đổi" after it.
+        "period_change": "" if words else wording.change_words(row.change, indicator),
+        "period_trend": wording.trend_arrow(row.change),
+        "ytd": year_to_date,
+        "ytd_label": wording.ytd_label(period),
+        "ytd_value": wording.with_measure(row.cumulative, indicator, unit) if year_to_date else "",
+        "ytd_last_year": wording.with_measure(row.cumulative_last_year, indicator, unit) if year_to_date else "",
+        "ytd_change": wording.change_words(_difference(row.cumulative, row.cumulative_last_year), indicator)
+        if year_to_date
+        else "",
+        "ytd_trend": wording.trend_arrow(_difference(row.cumulative, row.cumulative_last_year)),
+        "bar": min(round(row.percent), 100) if row.percent is not None else None,
+        "percent": wording.pct(row.percent) if row.percent is not None else "",
+        "provisional": _incomplete(coverage),
+        "coverage": wording.coverage_note(row) if _incomplete(coverage) else "",
+        "children": children,
+        "children_html": _children_html(children),
+    }
+
+
+def _children_html(children):
+    """The "Theo đơn vị" list of one indicator, built here rather than in the template:
+    ~15 rows × ~10 units of template nodes were a third of a district dashboard's render."""
+    provisional = _("tạm tính")
+    items = []
+    for c in children:
+        status = c["status"]
+        if status is not None and status["key"] == NOT_REPORTED:
+            body = format_html(
+                '<span class="st-inline st-not-reported"><span aria-hidden="true">{}</span> {}</span>',
+                status["icon"],
+                status["label"],
+            )
+        else:
+            body = conditional_escape(c["value"])
+            if status is not None:
+                body += format_html(
+                    ' <span class="st-inline st-{}"><span aria-hidden="true">{}</span> {}</span>',
+                    status["style"],
+                    status["icon"],
+                    status["label"],
+                )
+            if c["provisional"]:
+                body += format_html(' <span class="sc-provisional">{}</span>', provisional)
+        items.append(format_html('<li><a href="{}">{}</a>: {}</li>', c["url"], c["unit"].name, body))
+    return format_html_join("", "{}", ((item,) for item in items))
+
+
+def _difference(value, last):
+    return value - last if value is not None and last is not None else None
+
+
+def grouped(progress, child_urls):
+    """Indicator lines grouped by committee, then by report section, in catalogue order."""
+    groups = []
+    for committee, committee_rows in groupby(progress.rows, key=lambda r: r.indicator.committee):
+        sections = [
+            {
+                "name": section,
+                "rows": [indicator_line(r, progress.unit, progress.period, child_urls) for r in section_rows],
+            }
+            for section, section_rows in groupby(committee_rows, key=lambda r: r.indicator.section)
+        ]
+        groups.append({"committee": committee_for(committee, progress.unit), "sections": sections})
+    return groups
+
+
+def checklists(progress):
+    """For each status indicator: which criterion holds in which child unit (one query).
+
+    Built from the roll-up's own rows: a criterion indicator's child values are the
+    children's figures, so the checklist cannot disagree with the status count. A unit
+    without a figure for a criterion has "chưa báo cáo" there, never "không đạt".
+    """
+    status_rows = [r for r in progress.rows if r.indicator.kind == IndicatorKind.STATUS and r.children]
+    if not status_rows:
+        return []
+    rows_by_id = {r.indicator.pk: r for r in progress.rows}
+    criteria = Criterion.objects.filter(status__in=[r.indicator for r in status_rows]).select_related("indicator")
+    by_status = {}
+    for criterion in criteria:
+        by_status.setdefault(criterion.status_id, []).append(criterion)
+    lists = []
+    for row in status_rows:
+        conditions = by_status.get(row.indicator.pk, [])
+        units = []
+        for position, child in enumerate(row.children):
+            if child.unit.level != row.indicator.entry_level:
+                continue
+            cells = []
+            for criterion in conditions:
+                source = rows_by_id.get(criterion.indicator_id)
+                value = source.children[position].actual if source else None
+                if value is None:
+                    cells.append({"value": "", "status": _not_reported()})
+                    continue
+                holds = criterion.holds(value)
+                cells.append(
+                    {
+                        "value": wording.with_measure(value, criterion.indicator, child.unit),
+                        "status": {
+                            "key": "holds" if holds else "fails",
+                            "label": _("Đạt") if holds else _("Không đạt"),
+                            "icon": "✓" if holds else "✗",
+                            "style": "achieved" if holds else "not-achieved",
+                        },
+                    }
+                )
+            if child.actual is None:
+                result = _not_reported()
+            elif child.actual:
+                result = {**_status(rollup.ACHIEVED), "label": _("Đạt tiêu chí")}
+            else:
+                result = {**_status(rollup.NOT_ACHIEVED), "label": _("Chưa đạt tiêu chí")}
+            units.append({"unit": child.unit, "cells": cells, "result": result})
+        if units:
+            lists.append(
+                {
+                    "indicator": row.indicator,
+                    "criteria": [{"criterion": c, "requirement": wording.criterion_text(c)} for c in conditions],
+                    "units": units,
+                }
+            )
+    return lists
+
+
+def _same_basis(indicator, target, period=None):
+    """Whether a target's value can be drawn against values of ``period`` (None: the
+    trend's half-years).
+
+    A threshold on a rate or a stock ("at most 0 hotspots", "at least 1 model") holds for
+    any half; a quota on a flow holds for its own period only ("12 files in the year" is
+    not a line to draw over half-year bars).
+    """
+    if target is None or target.comparison not in ("at_least", "at_most"):
+        return False
+    if indicator.kind == IndicatorKind.RATE:
+        return True
+    if period is None and target.period.half is not None:
+        return True  # a half-year quota drawn across half-year values
+    if period is not None and target.period_id == period.pk:
+        return True
+    return not wording.accumulates(indicator)
+
+
+def _chart_target(indicator, target, period=None):
+    return float(target.value) if _same_basis(indicator, target, period) else None
+
+
+def chart_data(progress, trend_periods):
+    """What static/js/dashboard.js draws: per indicator, children bars and a trend line.
+
+    A unit that has not reported (``reported`` false) gets no bar, a grey label and its
+    name marked; a 0 is a thin bar. Count and yes/no axes tick in whole numbers. A target
+    line is drawn only on the basis of the values it is drawn against: the trend's
+    half-years never carry a year quota on a flow; the caption says so instead.
+    """
+    charts = []
+    period = progress.period
+    for row in progress.rows:
+        indicator = row.indicator
+        target = row.target
+        other_basis = target is not None and target.comparison in ("at_least", "at_most")
+        other_basis = other_basis and not _same_basis(indicator, target)
+        charts.append(
+            {
+                "code": indicator.code,
+                "name": indicator.name,
+                "measure": indicator.measure,
+                "whole": indicator.kind != IndicatorKind.RATE,
+                "children": [c.unit.name for c in row.children],
+                "values": [c.actual for c in row.children],
+                "reported": [not (c.actual is None and _incomplete(c.coverage)) for c in row.children],
+                "targets": [_chart_target(indicator, c.target, period) for c in row.children],
+                "trendLabels": [p.code for p in trend_periods],
+                "trend": progress.trend.get(indicator.pk, []),
+                "target": _chart_target(indicator, target),
+                "note": _("Chỉ tiêu năm (%(target)s) so với lũy kế, không vẽ trên số liệu từng kỳ.")
+                % {"target": wording.target_text(row.target)}
+                if other_basis
+                else "",
+            }
+        )
+    return {
+        "charts": charts,
+        "labels": {
+            "value": _("Kết quả"),
+            "target": _("Chỉ tiêu giao"),
+            "trend": _("Xu hướng theo kỳ"),
+            "notReported": _("chưa báo cáo"),
+        },
+    }
+
+
+def dashboard(progress, periods, trend_periods):
+    """The dashboard body's context, from one roll-up."""
+    period = progress.period
+    # reverse() once per child rather than once per child and row (it took a quarter of a
+    # district dashboard's time).
+    child_urls = {child.pk: reverse("reports:dashboard", args=[child.code, period.code]) for child in progress.children}
+    return {
+        "unit": progress.unit,
+        "period": period,
+        "progress": progress,
+        "periods": periods,
+        "tiles": tiles(progress),
+        "scorecard": scorecard(progress, child_urls),
+        "groups": grouped(progress, child_urls),
+        "checklists": checklists(progress),
+        "charts": chart_data(progress, trend_periods),
+    }
