@@ -14,7 +14,15 @@ CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
 
 # English messages that are rightly the same as their Vietnamese source: language names
 # (each shown in its own language) and pure formats.
-SAME_IN_ENGLISH = {"Tiếng Việt", "English", "%(unit)s — %(period)s"}
+# Messages made only of placeholders and punctuation read the same in English.
+SAME_IN_ENGLISH = {
+    "Tiếng Việt",
+    "English",
+    "%(unit)s — %(period)s",
+    ", %(verdict)s (%(target)s)",
+    ", %(change)s (%(last)s)",
+    "%(subject)s: %(value)s, %(verdict)s (%(target)s)",
+}
 
 
 def _messages(po, *flags):
