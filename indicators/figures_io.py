@@ -521,7 +521,7 @@ def _rule_errors(rows, submissions):
             }
             if not violation.is_error:
                 message += " " + _("Ghi lý do vào cột note của một trong các dòng này.")
-            errors.append(RowError(numbers[0] if numbers else 1, message))
+            errors.append(RowError(row_numbers[0] if row_numbers else 1, message))
     return sorted(errors, key=lambda error: error.row)
 
 

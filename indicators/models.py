@@ -594,6 +594,15 @@ class RuleSeverity(models.TextChoices):
     WARNING = "warning", _("Cảnh báo (cần ghi chú)")
 
 
+def rule_codes(left, right):
+    """The indicator codes a validation rule's sides name, in order, without repeats."""
+    found = []
+    for side in (left, right):
+        if isinstance(side, list):
+            found += [code for code in side if code not in found]
+    return found
+
+
 class ValidationRule(models.Model):
     """A check on one unit's own figures for one half (DESIGN.md "Validation rules").
 
@@ -628,11 +637,7 @@ class ValidationRule(models.Model):
 
     def codes(self):
         """Indicator codes named on either side, in order, without repeats."""
-        found = []
-        for side in (self.left, self.right):
-            if isinstance(side, list):
-                found += [code for code in side if code not in found]
-        return found
+        return rule_codes(self.left, self.right)
 
     def clean(self):
         from .validation import side_problem  # the rule's shape is validation's to define

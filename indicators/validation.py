@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .models import IndicatorKind, RuleOperator, RuleSeverity, ValidationRule
+from .models import IndicatorKind, RuleOperator, RuleSeverity, ValidationRule, rule_codes
 
 OPERATORS = {
     RuleOperator.LE: op.le,
@@ -56,11 +56,7 @@ class Rule:
     builtin: bool = False
 
     def codes(self):
-        found = []
-        for side in (self.left, self.right):
-            if isinstance(side, list):
-                found += [code for code in side if code not in found]
-        return found
+        return rule_codes(self.left, self.right)
 
 
 def side_problem(side):

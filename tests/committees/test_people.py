@@ -92,7 +92,7 @@ def test_navigation_links_people_for_office_users_only(users):
 def test_office_sees_the_accounts_of_its_district_only(users):
     page = client_for(users["vanphong"]).get(reverse("committees:people")).content.decode()
     listed = re.findall(r'data-username="([^"]+)"', page)
-    assert listed == ["congan.damha", "congan.quangtan", "duyet", "lanhdao", "vanphong"]
+    assert listed == ["congan.damha", "congan.quangtan", "duyet", "duyet2", "lanhdao", "vanphong"]
     assert "lanhdao.tinh" not in page and "admin" not in listed
     # vanphong sees itself but may not change its own account.
     own = client_for(users["vanphong"]).get(reverse("committees:person_detail", args=[users["vanphong"].pk]))
@@ -118,7 +118,7 @@ def test_people_list_query_count_is_constant(users):
         )
     with CaptureQueriesContext(connection) as many:
         page = client.get(reverse("committees:people")).content.decode()
-    assert page.count("data-username=") == 7 + 12  # every demo account but admin
+    assert page.count("data-username=") == 8 + 12  # every demo account but admin
     assert len(many) == len(few)
 
 
