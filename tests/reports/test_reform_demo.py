@@ -103,14 +103,14 @@ def test_province_leader_reads_2025_h2(client, demo):
     assert "2/2 đơn vị đã gửi, 2 đã duyệt" in page
     assert 'id="unit-fate"' not in page  # the province goes on
     # The province's committees, which took over from the district's, head the indicators.
-    headings = re.findall(r'<h2 id="committee-\d+" class="h5">([^<]+)</h2>', page.replace("&quot;", '"'))
+    headings = re.findall(r'<h2 id="committee-\d+" class="h6 mt-2">([^<]+)</h2>', page.replace("&quot;", '"'))
     assert headings == [
         "Ban Chỉ đạo phòng chống tội phạm, tệ nạn xã hội và xây dựng phong trào toàn dân bảo vệ an ninh Tổ quốc "
         "tỉnh Quảng Ninh",
         'Ban Chỉ đạo xây dựng "Xã, phường sạch ma túy" tỉnh Quảng Ninh',
     ]
     district = client.get(reverse("reports:dashboard", args=["200", "2024-H1"])).content.decode()
-    assert re.findall(r'<h2 id="committee-\d+" class="h5">([^<]+)</h2>', district.replace("&quot;", '"'))[1] == (
+    assert re.findall(r'<h2 id="committee-\d+" class="h6 mt-2">([^<]+)</h2>', district.replace("&quot;", '"'))[1] == (
         'Ban Chỉ đạo xây dựng "Xã, thị trấn sạch ma túy", "Huyện sạch ma túy" huyện Đầm Hà'
     )
     # The district's 2024 history is still there for the province, with its nine communes.
