@@ -52,9 +52,12 @@ run: venv assets
 test: venv assets system-deps
 	DAMHA_ASSETS=local DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
 
-# The same suite on a real PostgreSQL server.
+# The same suite on a real PostgreSQL server. The browser tests drive the pages, which are
+# the same on either database, so CI runs them once (in `make test`); PG_E2E=1 runs them
+# here too.
+PG_E2E ?=
 test-pg: venv assets system-deps
-	DAMHA_ASSETS=local DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	DAMHA_ASSETS=local DATABASE_URL=$(PG_URL) $(PY) -m pytest $(if $(PG_E2E),,-m "not e2e") $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
