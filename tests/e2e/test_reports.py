@@ -31,7 +31,10 @@ def test_office_creates_edits_finalises_and_downloads_the_h2_report(login, demo_
     expect(page.locator(".messages")).to_contain_text("Đã tạo dự thảo báo cáo")
     expect(page.locator("#report-status")).to_have_text("Dự thảo")
     # Section II is pre-filled from the roll-up; the previous conference's conclusions follow.
-    expect(page.locator("article")).to_contain_text("Số vụ phạm tội về trật tự xã hội giảm 7 vụ so với cùng kỳ")
+    expect(page.locator("article")).to_contain_text(
+        "Lũy kế năm 2024, số vụ phạm tội về trật tự xã hội giảm 7 vụ so với cùng kỳ (12 vụ so với 19 vụ)"
+    )
+    expect(page.locator("article")).to_contain_text("Số liệu tạm tính: 6/10 đơn vị đã báo cáo")
     expect(page.locator("article")).to_contain_text("3/7 kết luận đã hoàn thành, 4 quá hạn (chi tiết tại phụ lục)")
 
     page.locator("#edit-report").click()
