@@ -184,18 +184,8 @@ def grid(request, unit_code, year):
                 errors = exc.cells
                 status = 409 if not exc.cells and "người khác" in exc.message else 400
             else:
-                messages.success(
-                    request,
-                    _("Đã lưu chỉ tiêu năm %(year)d: %(created)d mới, %(updated)d sửa, %(deleted)d xóa.")
-                    % {
-                        "year": period.year,
-                        "created": result.created,
-                        "updated": result.updated,
-                        "deleted": result.deleted,
-                    },
-                )
-                url = reverse("indicators:target_grid", args=[unit.code, period.year])
-                return redirect(f"{url}?plan={plan.pk}")
+                message = _("Đã lưu chỉ tiêu năm %(year)d: %(created)d mới, %(updated)d sửa, %(deleted)d xóa.")
+                return _saved(request, message, result, unit, period, plan)
         else:
             status = 400
     rows = []
@@ -353,18 +343,8 @@ def upload(request, unit_code, year):
             except targets.TargetError as exc:
                 errors, status = [exc.message], 400
             else:
-                messages.success(
-                    request,
-                    _("Đã nhập tệp chỉ tiêu năm %(year)d: %(created)d mới, %(updated)d sửa, %(deleted)d xóa.")
-                    % {
-                        "year": period.year,
-                        "created": result.created,
-                        "updated": result.updated,
-                        "deleted": result.deleted,
-                    },
-                )
-                url = reverse("indicators:target_grid", args=[unit.code, period.year])
-                return redirect(f"{url}?plan={plan.pk}")
+                message = _("Đã nhập tệp chỉ tiêu năm %(year)d: %(created)d mới, %(updated)d sửa, %(deleted)d xóa.")
+                return _saved(request, message, result, unit, period, plan)
         else:
             status = 400
     context = {"unit": unit, "period": period, "form": form, "errors": errors, "plan": plan, "plans": readable}
@@ -386,3 +366,14 @@ def history(request, unit_code, year):
         for record in records
     ]
     return render(request, "indicators/targets/history.html", {"unit": unit, "period": period, "rows": rows})
+
+
+def _saved(request, message, result, unit, period, plan):
+    """After a grid save or an upload: say what changed and go back to the plan's grid."""
+    messages.success(
+        request,
+        message
+        % {"year": period.year, "created": result.created, "updated": result.updated, "deleted": result.deleted},
+    )
+    url = reverse("indicators:target_grid", args=[unit.code, period.year])
+    return redirect(f"{url}?plan={plan.pk}")
