@@ -55,8 +55,9 @@ def pytest_collection_modifyitems(items):
 class _Stack:
     """The open outer transactions, one per loaded layer."""
 
-    def __init__(self):
+    def __init__(self, blocker):
         self.open = []  # [(name, atomic)]
+        self.blocker = blocker
 
     def names(self):
         return tuple(name for name, _atomic in self.open)
@@ -65,6 +66,11 @@ class _Stack:
         _name, atomic = self.open.pop()
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
+
+    def close(self):
+        with self.blocker.unblock():
+            while self.open:
+                self.pop()
 
     def ensure(self, wanted):
         while self.names() != wanted[: len(self.open)]:
@@ -76,13 +82,29 @@ class _Stack:
             loader()
 
 
+_STACK = []  # the session's _Stack, once made
+
+
 @pytest.fixture(scope="session")
 def _layers(django_db_setup, django_db_blocker):
-    stack = _Stack()
+    stack = _Stack(django_db_blocker)
+    _STACK.append(stack)
     yield stack
-    with django_db_blocker.unblock():
-        while stack.open:
-            stack.pop()
+    stack.close()
+    _STACK.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Roll the layers back as soon as the last test reading them is done, before the
+    transactional (browser) tests start. It must happen here, on the connection that
+    opened them: once Playwright runs, the test code runs in a greenlet of its own, where
+    Django hands out another connection (connections are per thread and per context), so
+    the layers' transaction could no longer be closed, and on the shared in-memory SQLite
+    database it would keep the tables locked for the browser tests' server."""
+    yield
+    if _STACK and _STACK[0].open and (nextitem is None or _transactional(nextitem)):
+        _STACK[0].close()
 
 
 @pytest.fixture
