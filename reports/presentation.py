@@ -80,6 +80,48 @@ class _Words:
         self.statuses = {status: _status_in(status, language) for status in wording.STATUS_ICONS}
         self.not_reported = _not_reported_in(language)
         self.provisional = _("tạm tính")
+        # The fixed words of an indicator row (written unescaped, as {% translate %} did).
+        self.target_label = _("Chỉ tiêu:")
+        self.by_unit = _("Theo đơn vị")
+        self.period_pair = _("Kỳ này so với cùng kỳ")
+        self.ytd_pair = _("Lũy kế năm so với cùng kỳ")
+        self.as_period = _("như kỳ này")
+        self.verdict = _("Đánh giá")
+        # A child's status in the "Theo đơn vị" lists, as HTML, by status key.
+        self.inline = {
+            status["key"]: (
+                f'<span class="st-inline st-{_esc(status["style"])}"><span aria-hidden="true">'
+                f"{_esc(status['icon'])}</span> {_esc(status['label'])}</span>"
+            )
+            for status in (*self.statuses.values(), self.not_reported)
+        }
+        self.inline_provisional = f' <span class="sc-provisional">{_esc(self.provisional)}</span>'
+        self._measures = {}
+        self._labels = {}
+        self._links = {}
+
+    def link(self, unit, url):
+        """The start of a unit's item in the "Theo đơn vị" lists (once per unit, not per row)."""
+        text = self._links.get(unit.pk)
+        if text is None:
+            text = self._links[unit.pk] = f'<li><a href="{_esc(url)}">{_esc(unit.name)}</a>: '
+        return text
+
+    def measure(self, value, indicator, unit):
+        """``wording.with_measure``, once per (value, indicator, level): a yes/no column
+        repeats "Có" / "Không" (a translation lookup each) down every unit."""
+        key = (value, indicator.id, unit.level)
+        text = self._measures.get(key)
+        if text is None:
+            text = self._measures[key] = wording.with_measure(value, indicator, unit)
+        return text
+
+    def pair_labels(self, period):
+        """The period's and the year to date's pair labels, the same on every row."""
+        labels = self._labels.get(period.id)
+        if labels is None:
+            labels = self._labels[period.id] = (wording.period_pair_label(period), wording.ytd_label(period))
+        return labels
 
 
 def tiles(progress):
@@ -104,7 +146,7 @@ def _cell(label, row, child, words):
     coverage = child.coverage
     if child.actual is None and _incomplete(coverage):
         return {"label": label, "text": "", "status": words.not_reported, "provisional": False}
-    text = wording.with_measure(child.actual, row.indicator, child.unit)
+    text = words.measure(child.actual, row.indicator, child.unit)
     # No status where the unit has no target of its own for the indicator: the value only.
     status = None if child.status == rollup.NO_TARGET else words.statuses[child.status]
     return {"label": label, "text": text, "status": status, "provisional": _incomplete(coverage)}
@@ -214,7 +256,7 @@ def indicator_line(row, unit, period, child_urls, words=None):
             value = ""
         else:
             status = None if child.status == rollup.NO_TARGET else words.statuses[child.status]
-            value = wording.with_measure(child.actual, indicator, child.unit)
+            value = words.measure(child.actual, indicator, child.unit)
         children.append(
             {
                 "unit": child.unit,
@@ -225,6 +267,7 @@ def indicator_line(row, unit, period, child_urls, words=None):
             }
         )
     ytd_difference = _difference(row.cumulative, row.cumulative_last_year)
+    period_label, ytd_label = words.pair_labels(period)
     line = {
         "row": row,
         "code": indicator.code,
@@ -234,14 +277,14 @@ def indicator_line(row, unit, period, child_urls, words=None):
         "citation": row.target.plan.citation if row.target and row.target.plan else "",
         "status": words.statuses[row.status],
         "judged": wording.judged_text(row, period),
-        "period_label": wording.period_pair_label(period),
+        "period_label": period_label,
         "period_value": wording.with_measure(row.actual, indicator, unit),
         "period_last_year": wording.with_measure(row.same_period_last_year, indicator, unit),
         # At its own level a yes/no or status value is a word ("Có"): no "không đổi" after it.
         "period_change": "" if words_at_level else wording.change_words(row.change, indicator),
         "period_trend": wording.trend_arrow(row.change),
         "ytd": year_to_date,
-        "ytd_label": wording.ytd_label(period),
+        "ytd_label": ytd_label,
         "ytd_value": wording.with_measure(row.cumulative, indicator, unit) if year_to_date else "",
         "ytd_last_year": wording.with_measure(row.cumulative_last_year, indicator, unit) if year_to_date else "",
         "ytd_change": wording.change_words(ytd_difference, indicator) if year_to_date else "",
@@ -252,7 +295,7 @@ def indicator_line(row, unit, period, child_urls, words=None):
         "coverage": wording.coverage_note(row) if _incomplete(coverage) else "",
         "children": children,
     }
-    line["html"] = _line_html(line, _children_html(children, words))
+    line["html"] = _line_html(line, _children_html(children, words), words)
     return line
 
 
@@ -262,36 +305,30 @@ def _children_html(children, words):
     for c in children:
         status = c["status"]
         if status is not None and status["key"] == NOT_REPORTED:
-            body = (
-                f'<span class="st-inline st-not-reported"><span aria-hidden="true">{_esc(status["icon"])}</span> '
-                f"{_esc(status['label'])}</span>"
-            )
+            body = words.inline[NOT_REPORTED]
         else:
             body = _esc(c["value"])
             if status is not None:
-                body += (
-                    f' <span class="st-inline st-{_esc(status["style"])}"><span aria-hidden="true">'
-                    f"{_esc(status['icon'])}</span> {_esc(status['label'])}</span>"
-                )
+                body += " " + words.inline[status["key"]]
             if c["provisional"]:
-                body += f' <span class="sc-provisional">{_esc(words.provisional)}</span>'
-        items.append(f'<li><a href="{_esc(c["url"])}">{_esc(c["unit"].name)}</a>: {body}</li>')
+                body += words.inline_provisional
+        items.append(f"{words.link(c['unit'], c['url'])}{body}</li>")
     return "".join(items)
 
 
-def _line_html(item, children_html):
+def _line_html(item, children_html, words):
     """One indicator's table row. Built here rather than by the template engine: ~40 rows
     of ~35 values each were a third of a district dashboard's render."""
     e = _esc
     target = ""
     if item["target"]:
         citation = f' <span class="text-body-secondary">({e(item["citation"])})</span>' if item["citation"] else ""
-        target = f'<br><span class="small ind-target">{_("Chỉ tiêu:")} {e(item["target"])}{citation}</span>'
+        target = f'<br><span class="small ind-target">{words.target_label} {e(item["target"])}{citation}</span>'
     by_unit = ""
     if item["children"]:
         by_unit = (
             '\n            <details class="small mt-1 by-unit">'
-            f"\n              <summary>{_('Theo đơn vị')}</summary>"
+            f"\n              <summary>{words.by_unit}</summary>"
             f'\n              <ul class="list-unstyled mb-0">{children_html}'
             "\n              </ul>\n            </details>\n            "
         )
@@ -317,7 +354,7 @@ def _line_html(item, children_html):
             f"{e(item['ytd_last_year'])}{ytd_change}</span>\n            "
         )
     else:
-        ytd = f'<span class="text-body-secondary small">{_("như kỳ này")}</span>'
+        ytd = f'<span class="text-body-secondary small">{words.as_period}</span>'
     status = item["status"]
     judged = f'<span class="judged small">{e(item["judged"])}</span>' if item["judged"] else ""
     coverage = f'<span class="coverage-note small">{e(item["coverage"])}</span>' if item["coverage"] else ""
@@ -333,16 +370,16 @@ def _line_html(item, children_html):
         f"\n            {target}"
         f"\n            {by_unit}"
         "\n          </td>"
-        f'\n          <td class="pair pair-period" data-label="{_("Kỳ này so với cùng kỳ")}">'
+        f'\n          <td class="pair pair-period" data-label="{words.period_pair}">'
         f'\n            <span class="pair-now"><span class="pair-label">{e(period_label["now"])}:</span> '
         f"<strong>{e(item['period_value'])}</strong></span>"
         f'\n            <span class="pair-before"><span class="pair-label">{e(period_label["before"])}:</span> '
         f"{e(item['period_last_year'])}{period_change}</span>"
         "\n          </td>"
-        f'\n          <td class="pair pair-ytd" data-label="{_("Lũy kế năm so với cùng kỳ")}">'
+        f'\n          <td class="pair pair-ytd" data-label="{words.ytd_pair}">'
         f"\n            {ytd}"
         "\n          </td>"
-        f'\n          <td class="verdict" data-label="{_("Đánh giá")}">'
+        f'\n          <td class="verdict" data-label="{words.verdict}">'
         f'\n            <span class="status-badge st-{e(status["style"])}"><span aria-hidden="true">{e(status["icon"])}</span> '
         f"{e(status['label'])}</span>"
         f"\n            {judged}"
@@ -406,7 +443,7 @@ def checklists(progress, words=None):
                 holds = criterion.holds(value)
                 cells.append(
                     {
-                        "value": wording.with_measure(value, criterion.indicator, child.unit),
+                        "value": words.measure(value, criterion.indicator, child.unit),
                         "status": {
                             "key": "holds" if holds else "fails",
                             "label": _("Đạt") if holds else _("Không đạt"),
