@@ -580,6 +580,29 @@ class DataVersion(models.Model):
         return self.token
 
 
+class UnitVersion(models.Model):
+    """The version of one unit's data (submissions, figures) for the periods of one year.
+
+    Written only by database triggers (migration 0008, indicators/datacache.py) in the
+    writer's own transaction: each write renews the rows of the units and years it
+    touches, and no other. Read by the roll-up cache, which keys a page by the versions of
+    the units and years it reads. ``unit_id`` is a plain number, not a foreign key: a row
+    of a deleted unit is harmless, and the data generator's COPY checks nothing extra.
+    """
+
+    pk = models.CompositePrimaryKey("unit_id", "year")
+    unit_id = models.BigIntegerField()
+    year = models.SmallIntegerField()
+    token = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("phiên bản dữ liệu của đơn vị")
+        verbose_name_plural = _("phiên bản dữ liệu của đơn vị")
+
+    def __str__(self):
+        return f"{self.unit_id}/{self.year}: {self.token}"
+
+
 class RuleOperator(models.TextChoices):
     LE = "<=", "≤"
     LT = "<", "<"
