@@ -596,6 +596,9 @@ class UnitVersion(models.Model):
     token = models.BigIntegerField()
 
     class Meta:
+        # A page over every top-level unit reads the rows of its years without walking
+        # the tree (indicators/datacache.py).
+        indexes = [models.Index(fields=["year"], name="unitversion_year")]
         verbose_name = _("phiên bản dữ liệu của đơn vị")
         verbose_name_plural = _("phiên bản dữ liệu của đơn vị")
 

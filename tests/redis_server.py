@@ -69,8 +69,11 @@ class RedisServer:
         self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
 
+    def client(self):
+        return redis.Redis(unix_socket_path=str(self.socket))
+
     def flush(self):
-        redis.Redis(unix_socket_path=str(self.socket)).flushdb()
+        self.client().flushdb()
 
     def caches(self, **options):
         """CACHES for this server, as damha/settings.py writes them for DAMHA_CACHE=redis://…"""

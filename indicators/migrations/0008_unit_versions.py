@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "phiên bản dữ liệu của đơn vị",
                 "verbose_name_plural": "phiên bản dữ liệu của đơn vị",
+                "indexes": [models.Index(fields=["year"], name="unitversion_year")],
             },
         ),
         migrations.RunPython(scope, unscope, elidable=False),

@@ -443,3 +443,60 @@ def test_a_truncate_renews_every_page(admin_client_primed, world):
         cursor.execute(f"TRUNCATE {Figure._meta.db_table}")  # noqa: S608
     assert datacache.token() != before
     assert served(admin_client_primed, "300") == (None, True)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db
+def test_writers_of_two_communes_do_not_wait_on_each_other(cache_backend):
+    """Commune A's writer holds its transaction open; commune B's writer, with a lock
+    timeout of 1 s, saves at once: they share no row. A second writer of commune A's year
+    does wait (so the test can fail)."""
+    import psycopg
+
+    if cache_backend != "default":
+        pytest.skip("the cache plays no part")
+    settings = connection.settings_dict
+    a, b = 10**12 + 1, 10**12 + 2  # units the writers' own transactions never commit
+
+    def connect():
+        return psycopg.connect(
+            dbname=settings["NAME"],
+            user=settings["USER"] or None,
+            password=settings["PASSWORD"] or None,
+            host=settings["HOST"] or None,
+            port=settings["PORT"] or None,
+        )
+
+    def save(conn, unit, period):
+        with conn.cursor() as cursor:
+            cursor.execute("INSERT INTO indicators_submission (unit_id, period_id, status, version, return_reason, updated_at) VALUES (%s, %s, 'submitted', 1, '', now())", [unit, period])  # fmt: skip
+
+    def period(conn, half):
+        # A period of its own, uncommitted; written without triggers (as a replica), since
+        # the test's own connection holds the metadata token's row until it rolls back.
+        with conn.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '1s'")
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute(
+                'INSERT INTO indicators_period (code, year, half, start, "end", is_open) '
+                "VALUES (%s, 2099, %s, %s, %s, true) RETURNING id",
+                [f"2099-H{half}", half, f"2099-0{6 * half - 5}-01", "2099-06-30" if half == 1 else "2099-12-31"],
+            )
+            found = cursor.fetchone()[0]
+            cursor.execute("SET LOCAL session_replication_role = origin")
+        return found
+
+    first, second = connect(), connect()
+    try:
+        save(first, a, period(first, 1))
+        h2 = period(second, 2)
+        save(second, b, h2)  # commune B: no wait
+        with second.cursor() as cursor:
+            cursor.execute("SELECT unit_id, year FROM indicators_unitversion WHERE unit_id IN (%s, %s)", [a, b])
+            assert cursor.fetchall() == [(b, 2099)]  # A's row is not visible yet, B's is its own
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            save(second, a, h2)  # commune A's year: waits for the first writer
+    finally:
+        for conn in (first, second):
+            conn.rollback()
+            conn.close()
