@@ -564,10 +564,13 @@ class Attachment(models.Model):
 
 
 class DataVersion(models.Model):
-    """One row whose token changes with every write to the data the roll-up reads.
+    """One row whose token changes with every write to the metadata every page reads
+    (units, successions, plans, committees, periods, indicators, criteria, targets) and
+    on a TRUNCATE of submissions or figures; a unit's own data renews its
+    :class:`UnitVersion` instead.
 
-    Written only by database triggers (migration 0003, indicators/datacache.py), in the
-    writer's own transaction; read by the roll-up cache. Never edited by hand.
+    Written only by database triggers (migrations 0003 and 0008, indicators/datacache.py),
+    in the writer's own transaction; read by the roll-up cache. Never edited by hand.
     """
 
     token = models.CharField(_("mã phiên bản dữ liệu"), max_length=64)
