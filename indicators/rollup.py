@@ -8,7 +8,8 @@ How it works, in a fixed number of queries whatever the number of units, indicat
 periods:
 
 1. Load the periods of the year and the year before, the indicators, U's children valid
-   at the end of P, the chain of predecessors of U and its children, and the targets.
+   at the end of P with the chain of predecessors of U and its children and the
+   completeness of U's subtree (one statement, :func:`_around`), and the targets.
 2. For every *bucket* (U itself and each child) and every half-year needed, decide which
    units stand for the bucket in that half ("roots"): the bucket itself when it is valid
    at the half's end; for the halves of the year before, its predecessors (recursively)
@@ -374,59 +375,104 @@ ORDER BY u.code
     return chain
 
 
-def _as_date(value):
-    if value is None or isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value))
+_UNIT_FIELDS = tuple(f.attname for f in AdministrativeUnit._meta.concrete_fields)
+_UNIT_DATES = tuple(
+    i for i, f in enumerate(AdministrativeUnit._meta.concrete_fields) if f.get_internal_type() == "DateField"
+)
+# A missing reporter carries these only (the dashboard names it).
+_MISSING_FIELDS = tuple(
+    (name, _UNIT_FIELDS.index("id" if name == "pk" else name)) for name in ("pk", "code", "name", "level", "kind")
+)
 
 
-def _completeness(unit, period, day, reporting_levels):
-    """Expected, submitted and approved reporters in U's subtree (U included) at ``day``."""
-    if not reporting_levels:
-        return Completeness(0, 0, 0)
+def _around(unit, day, reporting, reporting_day, reporting_levels):
+    """What a unit's page reads around its roll-up statement, in one statement (on a
+    loaded machine every round trip waits for a core): ``unit``'s children valid at
+    ``day`` (by code), the predecessor chain of ``unit`` and those children (as
+    :func:`_predecessor_chain`) and the completeness of ``unit``'s subtree for the
+    period ``reporting`` (None: nothing submitted) at ``reporting_day``: expected,
+    submitted and approved reporters at ``reporting_levels``, U included.
+
+    Returns (children, chain, completeness).
+    """
     tables = _tables()
+    columns = ", ".join(f"u.{connection.ops.quote_name(name)}" for name in _UNIT_FIELDS)
     levels = sorted(reporting_levels)
-    # The tree carries the unit's columns (no second pass over the unit table); the
-    # submission is looked up per unit through submission_unique_unit_period (LATERAL on
-    # PostgreSQL, for the same misestimate as in the roll-up statement).
-    if connection.vendor == "postgresql":
-        status_join = (
-            "LEFT JOIN LATERAL (SELECT s.status FROM {submission} s "
-            "WHERE s.unit_id = t.uid AND s.period_id = %s OFFSET 0) s ON TRUE"
-        )
-    else:
-        status_join = "LEFT JOIN {submission} s ON s.unit_id = t.uid AND s.period_id = %s"
-    sql = (
-        """
-WITH RECURSIVE tree(uid, code, name, level, kind, level_rank) AS (
-    SELECT u.id, u.code, u.name, u.level, u.kind, u.level_rank FROM {unit} u WHERE u.id = %s
+    params = [unit.pk, day, day, unit.pk]
+    # The tree carries no unit column (a join at the end); the submission is looked up
+    # per unit through submission_unique_unit_period (LATERAL on PostgreSQL, for the same
+    # misestimate as in the roll-up statement).
+    tree = reporters = ""
+    if levels:
+        tree = """,
+tree(uid) AS (
+    SELECT u.id FROM {unit} u WHERE u.id = %s
       AND (u.valid_from IS NULL OR u.valid_from <= %s) AND (u.valid_to IS NULL OR u.valid_to >= %s)
     UNION ALL
-    SELECT c.id, c.code, c.name, c.level, c.kind, c.level_rank FROM tree t JOIN {unit} c ON c.parent_id = t.uid
+    SELECT c.id FROM tree t JOIN {unit} c ON c.parent_id = t.uid
     WHERE (c.valid_from IS NULL OR c.valid_from <= %s) AND (c.valid_to IS NULL OR c.valid_to >= %s)
-)
-SELECT t.uid, t.code, t.name, t.level, t.kind, s.status
-FROM tree t
-"""
-        + status_join
-        + """
-WHERE t.level IN ({levels})
-ORDER BY t.level_rank, t.code
-"""
-    ).format(levels=", ".join(["%s"] * len(levels)), **tables)
-    params = [unit.pk, day, day, day, day, period.pk if period else None, *levels]
+)"""
+        if connection.vendor == "postgresql":
+            status_join = (
+                "LEFT JOIN LATERAL (SELECT s.status FROM {submission} s "
+                "WHERE s.unit_id = t.uid AND s.period_id = %s OFFSET 0) s ON TRUE"
+            )
+        else:
+            status_join = "LEFT JOIN {submission} s ON s.unit_id = t.uid AND s.period_id = %s"
+        reporters = f"""
+UNION ALL
+SELECT 2, u.level_rank, s.status, {columns} FROM tree t JOIN {{unit}} u ON u.id = t.uid
+{status_join}
+WHERE u.level IN ({", ".join(["%s"] * len(levels))})"""
+        params += [unit.pk, reporting_day, reporting_day, reporting_day, reporting_day]
+        params += [reporting.pk if reporting else None, *levels]
+    # Rows: 0 a child, 1 a predecessor of the successor in the second column, 2 a
+    # reporter (its submission's status in the third), each with the unit's columns.
+    sql = f"""
+WITH RECURSIVE kids(id) AS (
+    SELECT c.id FROM {{unit}} c WHERE c.parent_id = %s
+      AND (c.valid_from IS NULL OR c.valid_from <= %s) AND (c.valid_to IS NULL OR c.valid_to >= %s)
+),
+chain(successor_id, predecessor_id) AS (
+    SELECT s.successor_id, s.predecessor_id FROM {{succession}} s
+    WHERE s.successor_id = %s OR s.successor_id IN (SELECT id FROM kids)
+    UNION
+    SELECT s.successor_id, s.predecessor_id FROM {{succession}} s JOIN chain c ON s.successor_id = c.predecessor_id
+){tree}
+SELECT 0, NULL, NULL, {columns} FROM kids k JOIN {{unit}} u ON u.id = k.id
+UNION ALL
+SELECT 1, c.successor_id, NULL, {columns} FROM chain c JOIN {{unit}} u ON u.id = c.predecessor_id{reporters}
+ORDER BY 1, 2, {4 + _UNIT_FIELDS.index("code")}
+""".format(**tables)
+    children, chain = [], {}
     expected = submitted = approved = 0
     missing = []
+    db = connection.alias
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for pk, code, name, level, kind, status in cursor.fetchall():
+        rows = cursor.fetchall()
+    for tag, key, status, *values in rows:
+        if tag == 2:
             expected += 1
             if status in COUNTED_STATUSES:
                 submitted += 1
                 approved += status == SubmissionStatus.APPROVED
             elif len(missing) < MISSING_LIMIT:
-                missing.append(AdministrativeUnit(pk=pk, code=code, name=name, level=level, kind=kind))
-    return Completeness(expected, submitted, approved, missing)
+                missing.append(AdministrativeUnit(**{name: values[i] for name, i in _MISSING_FIELDS}))
+            continue
+        for i in _UNIT_DATES:
+            values[i] = _as_date(values[i])
+        if tag == 0:
+            children.append(AdministrativeUnit.from_db(db, _UNIT_FIELDS, values))
+        else:
+            chain.setdefault(key, []).append(AdministrativeUnit.from_db(db, _UNIT_FIELDS, values))
+    return children, chain, Completeness(expected, submitted, approved, missing)
+
+
+def _as_date(value):
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
 
 
 # ---------------------------------------------------------------- derivations
@@ -652,8 +698,9 @@ class _Setting:
     chain: dict
 
     @classmethod
-    def build(cls, buckets, period, periods=None):
-        """``periods``: every period, when the caller has them already (then no query)."""
+    def build(cls, buckets, period, periods=None, chain=None):
+        """``periods``: every period, when the caller has them already (then no query);
+        ``chain``: the buckets' predecessor chain, when read already (_children_and_chain)."""
         year = period.year
         if periods is None:
             periods = list(Period.objects.filter(year__in=[year, year - 1]))
@@ -669,7 +716,7 @@ class _Setting:
             previous=_frame(last_year_period, by_code, year - 1),
             last_year_period=last_year_period,
             buckets=buckets,
-            chain=_predecessor_chain([b.pk for b in buckets]) if buckets else {},
+            chain=chain if chain is not None else _predecessor_chain([b.pk for b in buckets]) if buckets else {},
         )
 
     def roots(self):
@@ -717,9 +764,22 @@ def progress(unit, period, *, indicators=None, trend=(), periods=None):
     ``selectors.period_in_catalogue``): one query fewer.
     """
     indicators = _indicators(indicators, [unit])
-    children = list(unit.children.valid_on(period.end).order_by("code"))
-    setting = _Setting.build([unit, *children], period, periods)
-    by_code, last_year_period, chain = setting.by_code, setting.last_year_period, setting.chain
+    if periods is None:
+        periods = list(Period.objects.filter(year__in=[period.year, period.year - 1]))
+    # Completeness: of P's last half for a year (its figures are the year's latest).
+    reporting = period
+    if period.half is None:
+        code = period_code(period.year, 2)
+        reporting = next((p for p in periods if p.code == code), None)
+    children, chain, completeness = _around(
+        unit,
+        period.end,
+        reporting,
+        reporting.end if reporting else period.end,
+        {i.entry_level for i in indicators if i.kind in ENTERED_KINDS},
+    )
+    setting = _Setting.build([unit, *children], period, periods, chain=chain)
+    last_year_period = setting.last_year_period
     roots = setting.roots()
     # A trend half where U is valid has the roots {(half, U, U)}, in the statement already
     # or added here; where U is not valid the trend has no value (unlike last year's
@@ -739,13 +799,6 @@ def progress(unit, period, *, indicators=None, trend=(), periods=None):
         row = setting.row(sums, unit, indicator, targets)
         row.children = [setting.child(sums, child, indicator, targets) for child in children]
         rows.append(row)
-
-    reporting_levels = {i.entry_level for i in indicators if i.kind in ENTERED_KINDS}
-    if period.half is None:
-        last_half = by_code.get(period_code(period.year, 2))
-        completeness = _completeness(unit, last_half, last_half.end if last_half else period.end, reporting_levels)
-    else:
-        completeness = _completeness(unit, period, period.end, reporting_levels)
 
     values = _Values(sums, unit.pk)
     return Progress(
