@@ -1,7 +1,7 @@
 """Entry season: leaders read the dashboards while communes save and submit (issue 18, point 4).
 
     python bench/season.py [--source bench_national] [--copy bench_season] [--keep] [--reuse-copy]
-                           [--cache redis|locmem|off] [--workers 2] [--seconds 90]
+                           [--cache redis|locmem|off] [--workers 3] [--seconds 90]
                            [--readers 8] [--read-rate 3] [--districts-per-province 1]
                            [--writers 6] [--communes-per-writer 2] [--write-rate R]
                            [--season-days 15] [--saves-per-report 6] [--peak-factor 6]
@@ -27,9 +27,10 @@ What it does, bounded in time and on loopback only:
    officers saving the entry form as a browser does — the page, "Lưu nháp" (POST, then
    the redirect's GET, whose version the next save sends), every ``--saves-per-report``-th
    save "Gửi báo cáo" (submit). A submitted report is read-only: the officer's next turn
-   on it takes it back with "Rút lại để sửa" (withdraw) and goes on. A submit refused for
-   unexplained outliers (400, as the form tells an officer) is sent again with a note on
-   the figures — an expected answer, counted apart, not an error;
+   on it takes it back with "Rút lại để sửa" (withdraw) and goes on. A save refused
+   because a figure needs a note (an outlier on submit: 400, as the form tells an
+   officer) is sent again with a note on the figures — an expected answer, counted
+   apart; if the second is refused too, that is an error;
 6. checks in the database that every writer commune holds exactly the figures, notes
    and state its officer last saved (no lost or extra write), stops everything and
    drops the copy (also on Ctrl-C, SIGTERM or an error).
@@ -94,7 +95,7 @@ def parse_args():
     parser.add_argument("--keep", action="store_true", help="keep the copy at the end")
     parser.add_argument("--reuse-copy", action="store_true", help="run on an existing copy (made with --keep)")
     parser.add_argument("--cache", choices=("redis", "locmem", "off"), default="redis")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (docs/deployment.md: 3)")
     parser.add_argument("--seconds", type=int, default=90, help="length of each phase")
     parser.add_argument("--readers", type=int, default=8, help="virtual readers (sessions)")
     parser.add_argument("--read-rate", type=float, default=3.0, help="reader pages per second, all readers")
@@ -318,7 +319,7 @@ class Commune:
 
     def __init__(self, code, figures, indicators, path):
         self.code, self.path, self.indicators = code, path, indicators
-        self.base = {}  # the starting values; drafts alternate counts between base and base + 1
+        self.base = {}  # the starting values; saves alternate counts between base and base - 1
         self.notes = {}
         for indicator in indicators:
             value, note = figures.get(indicator.code, (None, ""))
@@ -346,7 +347,9 @@ class Commune:
         for indicator in self.indicators:
             code, value = indicator.code, self.base[indicator.code]
             if indicator.kind == IndicatorKind.COUNT:
-                value += odd  # every count +1 or back: rates keep numerator ≤ denominator
+                # Every count 1 lower, or back: a rate keeps numerator ≤ denominator, and no
+                # figure jumps up (a jump needs a note even in a draft).
+                value = max(0, value - odd)
             values[code] = value
             if notes and not self.notes[code]:
                 self.notes[code] = CHECK_NOTE
@@ -387,9 +390,9 @@ class Officer:
             submit = (commune.saves + 1) % self.saves_per_report == 0
             data, values = commune.form(submit)
             kind = "submit (POST)" if submit else "save draft (POST)"
-            status, _ = self.browser.request(kind, commune.path, data, expect=(302, 400) if submit else (302,))
-            if submit and status == 400:  # outliers without a note: explain them, send again
-                self.browser.phase.record("submit refused, needs a note (400)", 0.0)
+            status, _ = self.browser.request(kind, commune.path, data, expect=(302, 400))
+            if status == 400:  # a figure needs a note (an outlier on submit): explain, send again
+                self.browser.phase.record("refused, needs a note (400)", 0.0)
                 data, values = commune.form(submit, notes=True)
                 status, _ = self.browser.request(kind, commune.path, data, expect=(302,))
             location_ok = status == 302
@@ -535,7 +538,7 @@ def print_phases(phases):
             times = phase.times.get(kind)
             if not times:
                 continue
-            if kind.startswith("submit refused"):
+            if kind.startswith("refused"):
                 print(f"  {phase.name:<20} {kind:<36} {len(times):>5} {'(expected answers, then sent with notes)'}")
                 continue
             print(
