@@ -440,6 +440,16 @@ def wrk(url, cookie, seconds, connections):
     return rate
 
 
+def stop_process(process, timeout):
+    """SIGTERM, then SIGKILL if ``process`` has not ended within ``timeout`` seconds."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextlib.contextmanager
 def gunicorn_server(cache, workers=2, port=PORT):
     """gunicorn with ``workers`` sync workers on 127.0.0.1:``port``, the database in
@@ -465,12 +475,7 @@ def gunicorn_server(cache, workers=2, port=PORT):
             raise SystemExit(f"gunicorn did not answer on 127.0.0.1:{port} within 30 s")
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server, 30)
 
 
 def throughput(args, client, district, period):

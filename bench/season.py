@@ -182,12 +182,7 @@ def redis_server():
             raise SystemExit(f"redis-server did not answer on port {port}")
         yield f"redis://127.0.0.1:{port}/0", port
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        run.stop_process(server, 10)
 
 
 def redis_stats(port):
