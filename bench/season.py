@@ -3,7 +3,7 @@
     python bench/season.py [--source bench_national] [--copy bench_season] [--keep] [--reuse-copy]
                            [--cache redis|locmem|off] [--workers 3] [--seconds 90]
                            [--readers 8] [--read-rate 3] [--districts-per-province 1]
-                           [--writers 6] [--communes-per-writer 2] [--write-rate R]
+                           [--writers 6] [--communes-per-writer 40] [--write-rate R]
                            [--season-days 15] [--saves-per-report 6] [--peak-factor 6]
     make bench-season BENCH_SEASON_ARGS="--seconds 30"
 
@@ -14,8 +14,8 @@ What it does, bounded in time and on loopback only:
    migrates the copy; the copy is dropped at the end unless ``--keep``;
 2. makes the users: one viewer with a view role on every province (a national leader;
    each virtual reader has a session of its own), and one entry user per virtual writer
-   with an entry role on its own communes — communes whose latest-half report is still
-   a draft, drawn across the country;
+   with an entry role on its own communes, drawn across the country — nine in ten whose
+   latest-half report is still a draft, one in ten whose report awaits review;
 3. starts a private ``redis-server`` (``--cache redis``) and gunicorn (``--workers``
    sync workers, the bench settings, persistent database connections) on free loopback
    ports, and opens every reader page once per worker (the cache warm, as mid-season);
@@ -47,8 +47,11 @@ data set (:func:`peak_write_rate`): every commune of the copy saves its report
 days of 8 hours, and the peak hour — on the deadline days — runs ``--peak-factor`` ×
 the season's average hour (the deadline day ~3 × an average day, its busiest hour ~2 ×
 the day's average). 10,000 communes: 10,000 × 6 / (15 × 8 × 3600 s) × 6 = 0.83 saves/s.
-The read rate: 835 committees (65 provinces, 770 districts) × ~3 leaders each, ~4 pages
-per leader in the peak hour: 2,500 × 4 / 3600 s ≈ 2.8 pages/s, so 3 by default.
+The writes are spread as at a real peak: with minutes of typing between two saves of
+one report, hundreds of communes across the country save at once, so each officer takes
+turns over ``--communes-per-writer`` communes (240 in all), each report somewhere in its
+cycle of saves. The read rate: 835 committees (65 provinces, 770 districts) × ~3
+leaders, ~4 pages each in the peak hour: 2,500 × 4 / 3600 s ≈ 2.8 pages/s, so 3.
 """
 
 from __future__ import annotations
@@ -101,7 +104,7 @@ def parse_args():
     parser.add_argument("--read-rate", type=float, default=3.0, help="reader pages per second, all readers")
     parser.add_argument("--districts-per-province", type=int, default=1, help="districts read in each province")
     parser.add_argument("--writers", type=int, default=6, help="virtual officers")
-    parser.add_argument("--communes-per-writer", type=int, default=2)
+    parser.add_argument("--communes-per-writer", type=int, default=40, help="communes each officer takes turns on")
     parser.add_argument("--write-rate", type=float, default=None, help="saves per second (default: the peak)")
     parser.add_argument("--season-days", type=int, default=15, help="working days of the entry season")
     parser.add_argument("--saves-per-report", type=int, default=6, help="saves per report, the submit included")
@@ -205,7 +208,7 @@ def cpu_times():
 
 
 class Phase:
-    """What one phase saw: times and statuses per page kind, and every error."""
+    """What one phase saw: response times per page kind, every error, the machine's load."""
 
     def __init__(self, name):
         self.name = name
@@ -270,8 +273,10 @@ class Browser:
 
 
 def poisson(rate, rng, stop, action):
-    """Call ``action`` at Poisson arrivals of ``rate`` per second until ``stop``; a late
-    call starts at once (open loop: the arrivals do not wait for slow answers)."""
+    """Call ``action`` at Poisson arrivals of ``rate`` per second until ``stop``. One
+    request at a time per virtual user, as a person at a browser: a call due while the
+    previous one still runs starts as soon as it ends (the rates printed say when the
+    server could not keep up)."""
     due = time.monotonic()
     while True:
         due += rng.expovariate(rate)
@@ -312,7 +317,7 @@ def reader(browser, pages, rate, rng, stop):
 class Commune:
     """One commune's report as its officer knows it: the figures last saved and the page's state."""
 
-    def __init__(self, code, figures, indicators, path):
+    def __init__(self, code, figures, indicators, path, saves):
         self.code, self.path, self.indicators = code, path, indicators
         self.base = {}  # the starting values; saves alternate counts between base and base - 1
         self.notes = {}
@@ -322,7 +327,7 @@ class Commune:
             self.notes[indicator.code] = note
         self.saved = None  # {code: value} of the last accepted save, checked at the end
         self.state = self.version = None
-        self.saves = 0  # accepted saves, the submits included
+        self.saves = saves  # saves of the report so far this season (spread: not every report starts together)
 
     def read(self, text):
         """The state and version the entry page shows; False when the page is neither."""
@@ -400,18 +405,21 @@ class Officer:
 
 
 def writer_communes(rng, period, count):
-    """``count`` generated communes, drawn across the country, whose report for ``period``
-    is still a draft (being entered)."""
-    found = list(
-        Submission.objects.filter(
-            period=period, unit__level=Level.COMMUNE, unit__note=scale.MARKER, status=SubmissionStatus.DRAFT
+    """``count`` generated communes drawn across the country: nine in ten whose report for
+    ``period`` is still a draft (being entered), one in ten whose report awaits review
+    (its officer takes it back to correct it)."""
+    chosen = []
+    for status, share in ((SubmissionStatus.SUBMITTED, count // 10), (SubmissionStatus.DRAFT, count - count // 10)):
+        found = list(
+            Submission.objects.filter(period=period, unit__level=Level.COMMUNE, unit__note=scale.MARKER, status=status)
+            .order_by("unit__code")
+            .values_list("unit__code", flat=True)
         )
-        .order_by("unit__code")
-        .values_list("unit__code", flat=True)
-    )
-    if len(found) < count:
-        raise SystemExit(f"only {len(found)} communes with a draft report for {period.code}")
-    return rng.sample(found, count)
+        if len(found) < share:
+            raise SystemExit(f"only {len(found)} communes with a {status} report for {period.code}")
+        chosen += rng.sample(found, share)
+    rng.shuffle(chosen)
+    return chosen
 
 
 def session_for(user):
@@ -435,7 +443,12 @@ def make_officers(args, rng, period, port):
         user, _ = get_user_model().objects.get_or_create(username=f"bench.season.{number:02d}")
         for code in own:
             UnitRole.objects.get_or_create(user=user, unit=units[code], role=Role.ENTRY)
-        communes = [Commune(code, figures[code], indicators, f"/entry/{code}/{period.code}/") for code in own]
+        communes = [
+            Commune(
+                code, figures[code], indicators, f"/entry/{code}/{period.code}/", rng.randrange(args.saves_per_report)
+            )
+            for code in own
+        ]
         officers.append(Officer(Browser(port, session_for(user)), communes, args.saves_per_report))
     return officers
 
