@@ -560,7 +560,7 @@ def print_phases(phases):
         hit = "n/a" if phase.hit_rate is None else f"{phase.hit_rate:.1%}"
         print(
             f"  {phase.name:<20} {phase.seconds:5.1f} s: reads {reads / phase.seconds:.2f}/s, "
-            f"writes {writes / phase.seconds:.2f}/s; cache hit rate {hit}; "
+            f"POSTs {writes / phase.seconds:.2f}/s; cache hit rate {hit}; "
             f"machine CPU busy {phase.cpu:.0%}, load average {phase.load[0]:.2f} / {phase.load[1]:.2f} (1 / 5 min); "
             f"errors {len(phase.errors)}"
         )
@@ -651,4 +651,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # everything started is stopped by then (the `finally` blocks)
+        sys.exit("interrupted: gunicorn, redis-server and the copy are gone")
