@@ -515,20 +515,36 @@ def throughput(args, client, district, period):
     return results
 
 
-GOALS = {
-    f"{level} {page} {state}": ("≤", 2.0)
-    for state in ("fresh", "cached")
-    for level in ("district", "province")
-    for page in ("API", "dashboard")
-}
-GOALS |= {
-    "national": ("≤", 1.5),
-    "throughput dashboard cached": ("≥", 0.25),
-    "throughput dashboard fresh": ("≥", 0.25),
+# (issue, name, comparison, goal): every figure a goal is set for, printed met or not.
+# Issue 8: the pages within 2 × (bare roll-up SQL + trivial view) — met by the roll-up cache,
+# "cached" — and the throughput, entry save and PDF goals. Issue 18, part 3: the computed
+# ("fresh") pages near the limit, as the first request after a write sees them.
+GOALS = [
+    *(("8", f"{level} {page} cached", "≤", 2.0) for level in ("district", "province") for page in ("API", "dashboard")),
+    ("8", "throughput dashboard cached", "≥", 0.25),
+    ("8", "throughput dashboard fresh", "≥", 0.25),
     # Queries of a save changing every figure minus those of a save changing one figure.
-    "entry save extra queries": ("≤", 0),
-    "district PDF (s)": ("≤", PDF_GOAL_SECONDS),
-}
+    ("8", "entry save extra queries", "≤", 0),
+    ("8", "district PDF (s)", "≤", PDF_GOAL_SECONDS),
+    ("18", "district API fresh", "≤", 2.0),
+    ("18", "district dashboard fresh", "≤", 3.0),
+    ("18", "province API fresh", "≤", 2.0),
+    ("18", "province dashboard fresh", "≤", 2.0),
+    ("18", "national", "≤", 1.5),
+]
+
+
+def print_goals(results):
+    for issue in dict.fromkeys(goal[0] for goal in GOALS):
+        title = {"8": "Goals (issue 8)", "18": "Goals (issue 18, part 3: fresh pages near the limit)"}[issue]
+        print(f"\n{title}")
+        for _issue, name, op, goal in (g for g in GOALS if g[0] == issue):
+            if name not in results:
+                continue
+            value = results[name]
+            met = value <= goal if op == "≤" else value >= goal
+            shown = f"{value:6d}" if isinstance(value, int) else f"{value:6.2f}"
+            print(f"  {name:<30} {shown} {op} {goal:<5} {'met' if met else 'not met'}")
 
 
 def main():
@@ -560,7 +576,7 @@ def main():
         cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name('indicators_figure')}")
         figures = cursor.fetchone()[0]
     print(
-        f"{version}; {os.cpu_count()} CPUs; {generated.count()} generated units "
+        f"{version}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}; {generated.count()} generated units "
         f"({len(provinces)} provinces), {figures} figures"
     )
     results, client = latency(args, period, district, province, provinces)
@@ -570,14 +586,8 @@ def main():
         results.update(pdf(args, client, district, period))
     if not args.skip_throughput:
         results.update(throughput(args, client, district, period))
-    print("\nGoals (issue 8)")
-    for name, (op, goal) in GOALS.items():
-        if name not in results:
-            continue
-        value = results[name]
-        met = value <= goal if op == "≤" else value >= goal
-        shown = f"{value:6d}" if isinstance(value, int) else f"{value:6.2f}"
-        print(f"  {name:<30} {shown} {op} {goal:<5} {'met' if met else 'NOT met'}")
+    print(f"\nLoad average (1, 5, 15 min) at the end: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    print_goals(results)
 
 
 if __name__ == "__main__":

@@ -216,10 +216,11 @@ class IndicatorQuerySet(models.QuerySet):
         """The levels whose units report: where at least one count or yes/no indicator is entered."""
         return set(self.entered().values_list("entry_level", flat=True))
 
-    def for_display(self):
-        return self.select_related("committee", "plan", "numerator", "denominator").order_by(
-            "committee__code", "section", "order", "code"
-        )
+    def for_display(self, *, parts=True):
+        """In display order, with what the pages show; ``parts=False``: without a rate's
+        numerator and denominator (for a caller that has the whole catalogue at hand)."""
+        related = ("committee", "plan", "numerator", "denominator") if parts else ("committee", "plan")
+        return self.select_related(*related).order_by("committee__code", "section", "order", "code")
 
 
 class Indicator(models.Model):

@@ -54,6 +54,10 @@ def login(page, demo_server):
 
     def _login(username, password=DEMO_PASSWORD):
         page.goto(f"{demo_server.url}/accounts/login/")
+        # The form's CSRF token must match the cookie when it is posted: let anything the
+        # previous page still had in flight (its service worker's fetches) land first, so
+        # that no late answer replaces the cookie under the form.
+        page.wait_for_load_state("networkidle")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
         page.click("button[type=submit]")

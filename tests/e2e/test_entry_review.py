@@ -35,6 +35,7 @@ def _click_and_load(page, role, name):
 
 
 def _switch_user(page, login, username):
+    page.goto("about:blank")  # the previous user's page stops loading before its cookies go
     page.context.clear_cookies()
     return login(username)
 

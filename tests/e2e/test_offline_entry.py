@@ -171,7 +171,9 @@ def test_after_logout_nothing_of_the_user_is_readable_offline(phone, login, demo
     assert len(page.evaluate(STORED_KEYS)) == 1
 
     page.get_by_role("button", name="Mở menu").click()
-    with page.expect_navigation():
+    # The logout answer's Clear-Site-Data makes the browser empty caches, storage and the
+    # service worker before it shows the login page: slow on a loaded machine.
+    with page.expect_navigation(timeout=90_000):
         page.get_by_role("button", name="Đăng xuất").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     assert page.evaluate(STORED_KEYS) == []
