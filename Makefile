@@ -27,7 +27,8 @@ assets: node_modules/.installed
 
 # Chromium for browser tests, fonts with every Vietnamese letter for PDFs, poppler for
 # checking them (pdfsig for signatures), LibreOffice (no GUI) to lay out the DOCX and XLSX
-# as a recipient's office suite does. Installed with apt-get when missing (needs root, as on CI).
+# as a recipient's office suite does; redis-server, which the cache tests start privately
+# (tests/redis_server.py). Installed with apt-get when missing (needs root, as on CI).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -37,6 +38,7 @@ system-deps:
 	fc-list 2>/dev/null | grep -q LiberationSerif-Regular.ttf || missing="$$missing fonts-liberation2"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

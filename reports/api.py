@@ -89,7 +89,7 @@ def progress(request, unit_code, period_code):
         # As the dashboard (reports.views.dashboard): keyed by the codes, the access
         # check on the cached unit. The JSON holds no translated text: one copy per unit,
         # period and data version.
-        unit, body = datacache.cached(("api", unit_code, period_code), answer)
+        unit, body = datacache.cached(("api", unit_code, period_code), answer, units=[unit_code], period=period_code)
         require_role(request.user, unit)
     except Http404:
         return _error(404, _("Không tìm thấy đơn vị hoặc kỳ báo cáo."))

@@ -71,11 +71,18 @@ def dashboard(request, unit_code, period_code):
         periods, period = period_in_catalogue(period_code)
         return unit, period, dashboard_body(unit, period, periods)
 
-    # Keyed by the codes in the URL: on a hit neither the unit nor the period is looked
-    # up (both are watched data: a change to either changes the data version), and the
-    # access check runs on the cached unit. A 404 or 403 raised while computing is not
-    # cached.
-    unit, period, body = datacache.cached(("dashboard", unit_code, period_code, get_language()), page)
+    # Keyed by the codes in the URL and the versions of the unit's data (its subtree and
+    # predecessors, the years of the period, last year and the trend): on a hit neither
+    # the unit nor the period is looked up (both are metadata: a change to either changes
+    # every key), and the access check runs on the cached unit. A 404 or 403 raised while
+    # computing is not cached.
+    unit, period, body = datacache.cached(
+        ("dashboard", unit_code, period_code, get_language()),
+        page,
+        units=[unit_code],
+        period=period_code,
+        trend=TREND_HALVES,
+    )
     require_role(request.user, unit)
     context = {
         "unit": unit,
