@@ -7,7 +7,7 @@ DEV := DJANGO_DEBUG=1
 PG_URL ?= postgres://root@127.0.0.1:5432/root
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-pg test-e2e lint format venv assets system-deps messages clean bench
+.PHONY: run test test-sqlite test-pg test-e2e lint format venv assets system-deps messages clean bench bench-season
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -97,3 +97,10 @@ bench: venv
 	  echo "wrk not installed: throughput is skipped (apt-get install wrk)"
 	@psql "$(BENCH_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U root $(BENCH_DB)
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/run.py $(BENCH_ARGS)
+
+# The entry-season benchmark (bench/season.py, docs/performance.md): dashboards read while
+# communes save and submit, on a copy of $(BENCH_DB) (made by `make bench`), gunicorn and
+# a private redis-server (apt-get install redis-server); a few minutes, then the copy is dropped.
+BENCH_SEASON_ARGS ?=
+bench-season: venv
+	$(PY) bench/season.py --source $(BENCH_DB) $(BENCH_SEASON_ARGS)

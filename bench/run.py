@@ -270,8 +270,8 @@ def _other_value(indicator, value):
     return (value + 1) % 6 if value is not None and value <= 5 else 0
 
 
-def _form_errors(response):
-    text = response.content.decode(errors="replace")
+def form_errors(text):
+    """The first error messages of an HTML page (a refused form), else its beginning."""
     found = re.findall(r'class="(?:invalid-feedback|alert[^"]*)"[^>]*>\s*([^<]+)', text)
     return "; ".join(" ".join(item.split()) for item in found[:5]) or text[:300]
 
@@ -325,7 +325,10 @@ class EntrySaves:
     def post(self):
         response = self.client.post(self.url, self.data)
         if response.status_code != 302 or response.url != self.url:
-            raise SystemExit(f"entry save: {self.url} answered {response.status_code}: {_form_errors(response)}")
+            raise SystemExit(
+                f"entry save: {self.url} answered {response.status_code}: "
+                f"{form_errors(response.content.decode(errors='replace'))}"
+            )
 
 
 def entry(args, period):
@@ -437,27 +440,42 @@ def wrk(url, cookie, seconds, connections):
     return rate
 
 
+def stop_process(process, timeout):
+    """SIGTERM, then SIGKILL if ``process`` has not ended within ``timeout`` seconds."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextlib.contextmanager
-def gunicorn_server(cache):
-    """gunicorn with 2 workers on loopback; ``cache``: DAMHA_CACHE ("locmem" or "off")."""
+def gunicorn_server(cache, workers=2, port=PORT):
+    """gunicorn with ``workers`` sync workers on 127.0.0.1:``port``, the database in
+    DATABASE_URL; ``cache``: DAMHA_CACHE ("locmem", "off", or a Redis URL where the
+    settings accept one). Stopped on leaving the block, whatever happened inside."""
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT), "DAMHA_CACHE": cache}
     server = subprocess.Popen(
-        [gunicorn, "-w", "2", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning", "damha.wsgi:application"],
+        [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "damha.wsgi:application"],
         cwd=ROOT,
         env=env,
     )
     try:
-        for _ in range(100):
+        for _ in range(300):
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn stopped at start (exit status {server.returncode}; DAMHA_CACHE={cache})")
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)  # noqa: S310 - loopback only
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310 - loopback only
                 break
             except OSError:
                 time.sleep(0.1)
-        yield f"http://127.0.0.1:{PORT}"
+        else:
+            raise SystemExit(f"gunicorn did not answer on 127.0.0.1:{port} within 30 s")
+        yield f"http://127.0.0.1:{port}"
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_process(server, 30)
 
 
 def throughput(args, client, district, period):
