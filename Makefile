@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS)
 
-.PHONY: run test test-sqlite test-pg test-e2e lint format venv assets system-deps messages clean bench
+.PHONY: run test test-sqlite test-pg test-e2e lint format venv assets system-deps messages clean bench bench-season
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,8 @@ assets: node_modules/.installed
 
 # Chromium for browser tests, fonts with every Vietnamese letter for PDFs, poppler for
 # checking them (pdfsig for signatures), LibreOffice (no GUI) to lay out the DOCX and XLSX
-# as a recipient's office suite does. Installed with apt-get when missing (needs root, as on CI).
+# as a recipient's office suite does; redis-server, which the cache tests start privately
+# (tests/redis_server.py). Installed with apt-get when missing (needs root, as on CI).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -41,6 +42,7 @@ system-deps:
 	fc-list 2>/dev/null | grep -q LiberationSerif-Regular.ttf || missing="$$missing fonts-liberation2"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -100,3 +102,10 @@ bench: venv
 	  echo "wrk not installed: throughput is skipped (apt-get install wrk)"
 	@psql "$(BENCH_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U root $(BENCH_DB)
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/run.py $(BENCH_ARGS)
+
+# The entry-season benchmark (bench/season.py, docs/performance.md): dashboards read while
+# communes save and submit, on a copy of $(BENCH_DB) (made by `make bench`), gunicorn and
+# a private redis-server (apt-get install redis-server); a few minutes, then the copy is dropped.
+BENCH_SEASON_ARGS ?=
+bench-season: venv
+	$(PY) bench/season.py --source $(BENCH_DB) $(BENCH_SEASON_ARGS)

@@ -270,8 +270,8 @@ def _other_value(indicator, value):
     return (value + 1) % 6 if value is not None and value <= 5 else 0
 
 
-def _form_errors(response):
-    text = response.content.decode(errors="replace")
+def form_errors(text):
+    """The first error messages of an HTML page (a refused form), else its beginning."""
     found = re.findall(r'class="(?:invalid-feedback|alert[^"]*)"[^>]*>\s*([^<]+)', text)
     return "; ".join(" ".join(item.split()) for item in found[:5]) or text[:300]
 
@@ -325,7 +325,10 @@ class EntrySaves:
     def post(self):
         response = self.client.post(self.url, self.data)
         if response.status_code != 302 or response.url != self.url:
-            raise SystemExit(f"entry save: {self.url} answered {response.status_code}: {_form_errors(response)}")
+            raise SystemExit(
+                f"entry save: {self.url} answered {response.status_code}: "
+                f"{form_errors(response.content.decode(errors='replace'))}"
+            )
 
 
 def entry(args, period):
@@ -437,27 +440,42 @@ def wrk(url, cookie, seconds, connections):
     return rate
 
 
+def stop_process(process, timeout):
+    """SIGTERM, then SIGKILL if ``process`` has not ended within ``timeout`` seconds."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextlib.contextmanager
-def gunicorn_server(cache):
-    """gunicorn with 2 workers on loopback; ``cache``: DAMHA_CACHE ("locmem" or "off")."""
+def gunicorn_server(cache, workers=2, port=PORT):
+    """gunicorn with ``workers`` sync workers on 127.0.0.1:``port``, the database in
+    DATABASE_URL; ``cache``: DAMHA_CACHE ("locmem", "off", or a Redis URL where the
+    settings accept one). Stopped on leaving the block, whatever happened inside."""
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT), "DAMHA_CACHE": cache}
     server = subprocess.Popen(
-        [gunicorn, "-w", "2", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning", "damha.wsgi:application"],
+        [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "damha.wsgi:application"],
         cwd=ROOT,
         env=env,
     )
     try:
-        for _ in range(100):
+        for _ in range(300):
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn stopped at start (exit status {server.returncode}; DAMHA_CACHE={cache})")
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)  # noqa: S310 - loopback only
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310 - loopback only
                 break
             except OSError:
                 time.sleep(0.1)
-        yield f"http://127.0.0.1:{PORT}"
+        else:
+            raise SystemExit(f"gunicorn did not answer on 127.0.0.1:{port} within 30 s")
+        yield f"http://127.0.0.1:{port}"
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_process(server, 30)
 
 
 def throughput(args, client, district, period):
@@ -497,20 +515,36 @@ def throughput(args, client, district, period):
     return results
 
 
-GOALS = {
-    f"{level} {page} {state}": ("≤", 2.0)
-    for state in ("fresh", "cached")
-    for level in ("district", "province")
-    for page in ("API", "dashboard")
-}
-GOALS |= {
-    "national": ("≤", 1.5),
-    "throughput dashboard cached": ("≥", 0.25),
-    "throughput dashboard fresh": ("≥", 0.25),
+# (issue, name, comparison, goal): every figure a goal is set for, printed met or not.
+# Issue 8: the pages within 2 × (bare roll-up SQL + trivial view) — met by the roll-up cache,
+# "cached" — and the throughput, entry save and PDF goals. Issue 18, part 3: the computed
+# ("fresh") pages near the limit, as the first request after a write sees them.
+GOALS = [
+    *(("8", f"{level} {page} cached", "≤", 2.0) for level in ("district", "province") for page in ("API", "dashboard")),
+    ("8", "throughput dashboard cached", "≥", 0.25),
+    ("8", "throughput dashboard fresh", "≥", 0.25),
     # Queries of a save changing every figure minus those of a save changing one figure.
-    "entry save extra queries": ("≤", 0),
-    "district PDF (s)": ("≤", PDF_GOAL_SECONDS),
-}
+    ("8", "entry save extra queries", "≤", 0),
+    ("8", "district PDF (s)", "≤", PDF_GOAL_SECONDS),
+    ("18", "district API fresh", "≤", 2.0),
+    ("18", "district dashboard fresh", "≤", 3.0),
+    ("18", "province API fresh", "≤", 2.0),
+    ("18", "province dashboard fresh", "≤", 2.0),
+    ("18", "national", "≤", 1.5),
+]
+
+
+def print_goals(results):
+    for issue in dict.fromkeys(goal[0] for goal in GOALS):
+        title = {"8": "Goals (issue 8)", "18": "Goals (issue 18, part 3: fresh pages near the limit)"}[issue]
+        print(f"\n{title}")
+        for _issue, name, op, goal in (g for g in GOALS if g[0] == issue):
+            if name not in results:
+                continue
+            value = results[name]
+            met = value <= goal if op == "≤" else value >= goal
+            shown = f"{value:6d}" if isinstance(value, int) else f"{value:6.2f}"
+            print(f"  {name:<30} {shown} {op} {goal:<5} {'met' if met else 'not met'}")
 
 
 def main():
@@ -542,7 +576,7 @@ def main():
         cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name('indicators_figure')}")
         figures = cursor.fetchone()[0]
     print(
-        f"{version}; {os.cpu_count()} CPUs; {generated.count()} generated units "
+        f"{version}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}; {generated.count()} generated units "
         f"({len(provinces)} provinces), {figures} figures"
     )
     results, client = latency(args, period, district, province, provinces)
@@ -552,14 +586,8 @@ def main():
         results.update(pdf(args, client, district, period))
     if not args.skip_throughput:
         results.update(throughput(args, client, district, period))
-    print("\nGoals (issue 8)")
-    for name, (op, goal) in GOALS.items():
-        if name not in results:
-            continue
-        value = results[name]
-        met = value <= goal if op == "≤" else value >= goal
-        shown = f"{value:6d}" if isinstance(value, int) else f"{value:6.2f}"
-        print(f"  {name:<30} {shown} {op} {goal:<5} {'met' if met else 'NOT met'}")
+    print(f"\nLoad average (1, 5, 15 min) at the end: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    print_goals(results)
 
 
 if __name__ == "__main__":

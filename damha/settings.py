@@ -176,21 +176,46 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DAMHA_SQLITE_PRODUCTION = env_bool("DAMHA_SQLITE_PRODUCTION", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The roll-up cache (indicators/datacache.py): entries are keyed by a data version that
-# every write renews, so they are always correct; "off" computes every page afresh.
-# Each gunicorn worker keeps its own in-memory cache.
-DAMHA_CACHE = env_choice("DAMHA_CACHE", ("locmem", "off"), "locmem")
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
-        if DAMHA_CACHE == "locmem"
-        else "django.core.cache.backends.dummy.DummyCache",
-        "LOCATION": "damha",
-        "OPTIONS": {"MAX_ENTRIES": env_int("DAMHA_CACHE_ENTRIES", 300)},
-    },
-    # Counters of the public /verify/ page's rate limit: always on, whatever DAMHA_CACHE says.
-    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "damha-ratelimit"},
-}
+# The roll-up cache (indicators/datacache.py): entries are keyed by the versions of the
+# data each page reads, which every write renews, so they are always correct; "off"
+# computes every page afresh. "locmem" (the default, `make run`): each gunicorn worker
+# keeps its own in-memory copy. "redis://host:port/db" (or "rediss://"): one cache for
+# every worker and server (production behind several workers, docs/deployment.md); the
+# rate-limit counters of /verify/ go there too, so the limit holds across workers. Losing
+# Redis degrades to computing (indicators/cache.py), never to an error or a stale page.
+_cache_setting = (os.environ.get("DAMHA_CACHE") or "locmem").strip()
+if _cache_setting.lower().startswith(("redis://", "rediss://")):
+    DAMHA_CACHE = "redis"
+    CACHES = {
+        "default": {
+            "BACKEND": "indicators.cache.ResilientRedisCache",
+            "LOCATION": _cache_setting,
+            "KEY_PREFIX": "damha",
+        },
+        # While Redis is away the counters are kept per worker (FALLBACK), as with locmem:
+        # the limit still holds, /verify/ still answers.
+        "ratelimit": {
+            "BACKEND": "indicators.cache.ResilientRedisCache",
+            "LOCATION": _cache_setting,
+            "KEY_PREFIX": "damha-ratelimit",
+            "OPTIONS": {"FALLBACK": "damha-ratelimit"},
+        },
+    }
+else:
+    DAMHA_CACHE = _cache_setting.lower()
+    if DAMHA_CACHE not in ("locmem", "off"):
+        raise ImproperlyConfigured(f"DAMHA_CACHE must be locmem, off or redis://host:port/db, not {_cache_setting!r}.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+            if DAMHA_CACHE == "locmem"
+            else "django.core.cache.backends.dummy.DummyCache",
+            "LOCATION": "damha",
+            "OPTIONS": {"MAX_ENTRIES": env_int("DAMHA_CACHE_ENTRIES", 300)},
+        },
+        # Counters of the public /verify/ page's rate limit: always on, whatever DAMHA_CACHE says.
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "damha-ratelimit"},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -201,10 +201,11 @@ class IndicatorQuerySet(models.QuerySet):
         """The levels whose units report: where at least one count or yes/no indicator is entered."""
         return set(self.entered().values_list("entry_level", flat=True))
 
-    def for_display(self):
-        return self.select_related("committee", "plan", "numerator", "denominator").order_by(
-            "committee__code", "section", "order", "code"
-        )
+    def for_display(self, *, parts=True):
+        """In display order, with what the pages show; ``parts=False``: without a rate's
+        numerator and denominator (for a caller that has the whole catalogue at hand)."""
+        related = ("committee", "plan", "numerator", "denominator") if parts else ("committee", "plan")
+        return self.select_related(*related).order_by("committee__code", "section", "order", "code")
 
 
 class Indicator(models.Model):
@@ -522,10 +523,13 @@ class Attachment(models.Model):
 
 
 class DataVersion(models.Model):
-    """One row whose token changes with every write to the data the roll-up reads.
+    """One row whose token changes with every write to the metadata every page reads
+    (units, successions, plans, committees, periods, indicators, criteria, targets) and
+    on a TRUNCATE of submissions or figures; a unit's own data renews its
+    :class:`UnitVersion` instead.
 
-    Written only by database triggers (migration 0003, indicators/datacache.py), in the
-    writer's own transaction; read by the roll-up cache. Never edited by hand.
+    Written only by database triggers (migrations 0003 and 0008, indicators/datacache.py),
+    in the writer's own transaction; read by the roll-up cache. Never edited by hand.
     """
 
     token = models.CharField(_("mã phiên bản dữ liệu"), max_length=64)
@@ -536,6 +540,32 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class UnitVersion(models.Model):
+    """The version of one unit's data (submissions, figures) for the periods of one year.
+
+    Written only by database triggers (migration 0008, indicators/datacache.py) in the
+    writer's own transaction: each write renews the rows of the units and years it
+    touches, and no other. Read by the roll-up cache, which keys a page by the versions of
+    the units and years it reads. ``unit_id`` is a plain number, not a foreign key: a row
+    of a deleted unit is harmless, and the data generator's COPY checks nothing extra.
+    """
+
+    pk = models.CompositePrimaryKey("unit_id", "year")
+    unit_id = models.BigIntegerField()
+    year = models.SmallIntegerField()
+    token = models.BigIntegerField()
+
+    class Meta:
+        # A page over every top-level unit reads the rows of its years without walking
+        # the tree (indicators/datacache.py).
+        indexes = [models.Index(fields=["year"], name="unitversion_year")]
+        verbose_name = _("phiên bản dữ liệu của đơn vị")
+        verbose_name_plural = _("phiên bản dữ liệu của đơn vị")
+
+    def __str__(self):
+        return f"{self.unit_id}/{self.year}: {self.token}"
 
 
 class RuleOperator(models.TextChoices):

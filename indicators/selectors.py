@@ -7,6 +7,7 @@ Workflows that change data are in ``services``; totals over units are in ``rollu
 import dataclasses
 import json
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
@@ -40,6 +41,21 @@ STATE_BADGES = {
     S.APPROVED: "text-bg-success",
     S.RETURNED: "text-bg-danger",
 }
+
+
+def period_in_catalogue(code):
+    """(every period, the one with ``code``): 404 when there is none.
+
+    The catalogue is small (two halves and a year per year), so the dashboard and the API
+    read it whole: the period switcher lists it, and the roll-up takes P's year and the
+    year before from it (rollup.progress(periods=…)) instead of two queries of their own.
+    Ordered as the switcher lists them: latest year first, its halves, then the year.
+    """
+    periods = list(Period.objects.order_by("-year", "half"))
+    for period in periods:
+        if period.code == code:
+            return periods, period
+    raise Http404(code)
 
 
 def own_figures(unit, codes):

@@ -5,13 +5,12 @@ import json
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from committees.access import get_unit_for, require_role
 from indicators import datacache, rollup
-from indicators.models import Period
+from indicators.selectors import period_in_catalogue
 
 
 def _target(target):
@@ -83,13 +82,14 @@ def progress(request, unit_code, period_code):
 
     def answer():
         unit = get_unit_for(request.user, unit_code)  # 404 / 403 before any work
-        return unit, progress_json(unit, get_object_or_404(Period, code=period_code))
+        periods, period = period_in_catalogue(period_code)
+        return unit, progress_json(unit, period, periods)
 
     try:
         # As the dashboard (reports.views.dashboard): keyed by the codes, the access
         # check on the cached unit. The JSON holds no translated text: one copy per unit,
         # period and data version.
-        unit, body = datacache.cached(("api", unit_code, period_code), answer)
+        unit, body = datacache.cached(("api", unit_code, period_code), answer, units=[unit_code], period=period_code)
         require_role(request.user, unit)
     except Http404:
         return _error(404, _("Không tìm thấy đơn vị hoặc kỳ báo cáo."))
@@ -101,6 +101,7 @@ def progress(request, unit_code, period_code):
     return HttpResponse(body, content_type="application/json")
 
 
-def progress_json(unit, period):
-    payload = progress_payload(rollup.progress(unit, period))
+def progress_json(unit, period, periods=None):
+    """``periods``: every period, when loaded already (selectors.period_in_catalogue)."""
+    payload = progress_payload(rollup.progress(unit, period, periods=periods))
     return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False).encode()

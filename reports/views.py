@@ -28,6 +28,7 @@ from committees.access import (
 from committees.models import Conclusion, Meeting, SteeringCommittee
 from indicators import datacache, rollup
 from indicators.models import Period
+from indicators.selectors import period_in_catalogue
 
 from . import documents, exports, presentation, selectors, services, signing, verification
 from .exports import dashboard_workbook
@@ -45,20 +46,20 @@ def unit_and_period(user, unit_code, period_code):
     return unit, period
 
 
-def dashboard_body(unit, period):
+def dashboard_body(unit, period, periods):
     """The dashboard's body (everything below the breadcrumbs) as HTML.
 
     It depends on the unit, the period, the data and the language only — never on the
     user, who has already been let in — so it is cached by data version
     (indicators/datacache.py) and shared by everyone who may see the unit.
+    ``periods``: every period (selectors.period_in_catalogue), for the period switcher,
+    the trend (the halves up to this period, summed in the roll-up's own statement) and
+    the roll-up's own set-up.
     """
-    # One query for the period switcher and the trend (the halves up to this period); the
-    # trend is summed in the roll-up's own statement.
-    periods = list(Period.objects.order_by("-year", "half"))
     trend_periods = sorted(
         (p for p in periods if p.half is not None and p.end <= period.end), key=lambda p: (p.year, p.half)
     )[-TREND_HALVES:]
-    progress = rollup.progress(unit, period, trend=trend_periods)
+    progress = rollup.progress(unit, period, trend=trend_periods, periods=periods)
     context = presentation.dashboard(progress, periods, trend_periods)
     return render_to_string("reports/_dashboard_body.html", context)
 
@@ -67,14 +68,21 @@ def dashboard_body(unit, period):
 def dashboard(request, unit_code, period_code):
     def page():
         unit = get_unit_for(request.user, unit_code)  # 404 / 403 before any work
-        period = get_object_or_404(Period, code=period_code)
-        return unit, period, dashboard_body(unit, period)
+        periods, period = period_in_catalogue(period_code)
+        return unit, period, dashboard_body(unit, period, periods)
 
-    # Keyed by the codes in the URL: on a hit neither the unit nor the period is looked
-    # up (both are watched data: a change to either changes the data version), and the
-    # access check runs on the cached unit. A 404 or 403 raised while computing is not
-    # cached.
-    unit, period, body = datacache.cached(("dashboard", unit_code, period_code, get_language()), page)
+    # Keyed by the codes in the URL and the versions of the unit's data (its subtree and
+    # predecessors, the years of the period, last year and the trend): on a hit neither
+    # the unit nor the period is looked up (both are metadata: a change to either changes
+    # every key), and the access check runs on the cached unit. A 404 or 403 raised while
+    # computing is not cached.
+    unit, period, body = datacache.cached(
+        ("dashboard", unit_code, period_code, get_language()),
+        page,
+        units=[unit_code],
+        period=period_code,
+        trend=TREND_HALVES,
+    )
     require_role(request.user, unit)
     context = {
         "unit": unit,

@@ -146,3 +146,13 @@ def _empty_cache():
 
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A private Redis server for the session (tests/redis_server.py)."""
+    from tests.redis_server import RedisServer
+
+    server = RedisServer().start()
+    yield server
+    server.close()

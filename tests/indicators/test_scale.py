@@ -7,7 +7,17 @@ from django.core.management import CommandError, call_command
 
 from committees.models import AdministrativeUnit, Level, Role, SteeringCommittee
 from indicators.fixtures import scale
-from indicators.models import Comparison, Criterion, Figure, Indicator, Period, Submission, SubmissionStatus, Target
+from indicators.models import (
+    Comparison,
+    Criterion,
+    Figure,
+    Indicator,
+    Period,
+    Submission,
+    SubmissionStatus,
+    Target,
+    UnitVersion,
+)
 from tests import factories
 
 
@@ -80,6 +90,12 @@ def test_second_run_replaces_its_own_data():
     assert AdministrativeUnit.objects.filter(level=Level.COMMUNE).count() == 11
     # 7 indicators: 4 entered by communes, 1 by the district; (11 × 4 + 1 × 1) × 2 halves.
     assert Figure.objects.count() == 90
+    # The cache's versions: one per unit with data and year (11 communes, 1 district), none
+    # left of the first run's units.
+    assert set(UnitVersion.objects.values_list("unit_id", flat=True)) == set(
+        Submission.objects.values_list("unit_id", flat=True)
+    )
+    assert UnitVersion.objects.count() == 12
 
 
 @pytest.mark.django_db
