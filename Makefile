@@ -6,6 +6,10 @@ PIP := $(VENV)/bin/pip
 DEV := DJANGO_DEBUG=1
 PG_URL ?= postgres://root@127.0.0.1:5432/root
 PYTEST_ARGS ?=
+# The suite runs in parallel, one pytest-xdist worker per core (docs/testing.md);
+# PYTEST_WORKERS=0 runs it in one process (e.g. to read a failure in order).
+PYTEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS)
 
 .PHONY: run test test-sqlite test-pg test-e2e lint format venv assets system-deps messages clean bench bench-season
 
@@ -50,16 +54,17 @@ run: venv assets
 	@echo "Mở http://127.0.0.1:8000 — Open http://127.0.0.1:8000"
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
-# The full suite (unit, integration and browser tests) on the embedded SQLite database.
+# The full suite (unit, integration and browser tests) on the embedded SQLite database,
+# on every core (each xdist worker has its own test database and its own Chromium).
 test: venv assets system-deps
-	DAMHA_ASSETS=local DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
+	DAMHA_ASSETS=local DATABASE_URL= $(PYTEST) $(PYTEST_ARGS)
 
 # The same suite on a real PostgreSQL server. The browser tests drive the pages, which are
 # the same on either database, so CI runs them once (in `make test`); PG_E2E=1 runs them
 # here too.
 PG_E2E ?=
 test-pg: venv assets system-deps
-	DAMHA_ASSETS=local DATABASE_URL=$(PG_URL) $(PY) -m pytest $(if $(PG_E2E),,-m "not e2e") $(PYTEST_ARGS)
+	DAMHA_ASSETS=local DATABASE_URL=$(PG_URL) $(PYTEST) $(if $(PG_E2E),,-m "not e2e") $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+def acting_user(verbose_name, **options):
+    """Who did something to a row (created, changed, approved it…): optional, kept as an empty
+    reference when the account is deleted, never followed back from the user."""
+    options = {"null": True, "blank": True, "on_delete": models.SET_NULL, "related_name": "+", **options}
+    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=verbose_name, **options)
+
+
 class Level(models.TextChoices):
     PROVINCE = "province", _("Tỉnh")
     DISTRICT = "district", _("Huyện")
@@ -215,14 +222,7 @@ class PlanScan(models.Model):
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
     sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tải lên"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = acting_user(_("người tải lên"))
 
     class Meta:
         verbose_name = _("bản scan văn bản")

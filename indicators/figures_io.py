@@ -27,7 +27,7 @@ from committees.models import AdministrativeUnit
 
 from . import numbers, services, validation
 from .models import Figure, Indicator, IndicatorKind, Period, Submission
-from .xlsx import append_row
+from .xlsx import add_guide, append_row, workbook_bytes
 
 HEADER = ("unit_code", "indicator_code", "period", "value", "note")
 REQUIRED = HEADER[:4]
@@ -589,17 +589,16 @@ def template_workbook(unit, period):
             cell.fill = info_fill
     for letter, width in zip("ABCDEFGH", (12, 18, 10, 10, 30, 24, 60, 10), strict=True):
         sheet.column_dimensions[letter].width = width
-    guide = workbook.create_sheet("huong_dan")
-    for line in (
-        _("Hướng dẫn nhập số liệu từ tệp"),
-        _("Chỉ sửa cột value (giá trị) và note (ghi chú) ở trang tính đầu tiên."),
-        _("Chỉ tiêu đếm: số nguyên từ 0 trở lên. Chỉ tiêu có/không: 1 là có, 0 là không."),
-        _("Tỷ lệ và trạng thái được tính tự động, không nhập."),
-        _("Mỗi dòng phải có giá trị; xóa dòng nào không nhập. Tệp có lỗi sẽ không được nhập dòng nào."),
-        _("Các cột unit_name, indicator_name, measure chỉ để đọc."),
-    ):
-        append_row(guide, [line])
-    guide.column_dimensions["A"].width = 100
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    add_guide(
+        workbook,
+        (
+            _("Hướng dẫn nhập số liệu từ tệp"),
+            _("Chỉ sửa cột value (giá trị) và note (ghi chú) ở trang tính đầu tiên."),
+            _("Chỉ tiêu đếm: số nguyên từ 0 trở lên. Chỉ tiêu có/không: 1 là có, 0 là không."),
+            _("Tỷ lệ và trạng thái được tính tự động, không nhập."),
+            _("Mỗi dòng phải có giá trị; xóa dòng nào không nhập. Tệp có lỗi sẽ không được nhập dòng nào."),
+            _("Các cột unit_name, indicator_name, measure chỉ để đọc."),
+        ),
+        width=100,
+    )
+    return workbook_bytes(workbook)

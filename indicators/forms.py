@@ -122,22 +122,34 @@ class ReasonForm(VersionForm):
     )
 
 
-class ImportForm(forms.Form):
-    MAX_BYTES = 5 * 1024 * 1024
-
-    file = forms.FileField(
-        label=_("Tệp số liệu (.csv hoặc .xlsx)"),
+def _upload_field(label, endings):
+    return forms.FileField(
+        label=label,
         error_messages={"required": _("Chọn tệp cần nhập."), "empty": _("Tệp trống.")},
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(endings)}),
     )
+
+
+class UploadForm(forms.Form):
+    """A file to import (figures, targets): one of ``ENDINGS`` (else ``WRONG_ENDING``), at most 5 MB."""
+
+    MAX_BYTES = 5 * 1024 * 1024
+    ENDINGS = ()
+    WRONG_ENDING = ""
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
+        if not upload.name.lower().endswith(self.ENDINGS):
+            raise forms.ValidationError(self.WRONG_ENDING)
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("Tệp lớn quá 5 MB."))
         return upload
+
+
+class ImportForm(UploadForm):
+    ENDINGS = (".csv", ".xlsx")
+    WRONG_ENDING = _("Chỉ nhận tệp .csv hoặc .xlsx.")
+    file = _upload_field(_("Tệp số liệu (.csv hoặc .xlsx)"), ENDINGS)
 
 
 class PeriodForm(forms.Form):
@@ -217,20 +229,10 @@ class TargetReasonForm(forms.Form):
     )
 
 
-class TargetUploadForm(TargetReasonForm):
-    file = forms.FileField(
-        label=_("Tệp chỉ tiêu (.xlsx)"),
-        error_messages={"required": _("Chọn tệp cần nhập."), "empty": _("Tệp trống.")},
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Chỉ nhận tệp Excel .xlsx tải về từ trang chỉ tiêu."))
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("Tệp lớn quá 5 MB."))
-        return upload
+class TargetUploadForm(TargetReasonForm, UploadForm):
+    ENDINGS = (".xlsx",)
+    WRONG_ENDING = _("Chỉ nhận tệp Excel .xlsx tải về từ trang chỉ tiêu.")
+    file = _upload_field(_("Tệp chỉ tiêu (.xlsx)"), ENDINGS)
 
 
 class AttachmentForm(forms.Form):

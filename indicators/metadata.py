@@ -356,13 +356,20 @@ class _Checker:
             return None
         return value
 
+    def null(self, entry, key, where, *, required=True):
+        """True when ``key`` has no value (null, or absent: ``entries`` reports a missing key
+        once); a null where a value is ``required`` is an error."""
+        if entry.get(key) is not None:
+            return False
+        if required and key in entry:
+            self.error(where, _('trường "%(key)s" không được để trống.') % {"key": key})
+        return True
+
     def reference(self, entry, key, where, *, required):
         """A code naming another entry, or null when not ``required``."""
-        value = entry.get(key)
-        if value is None:
-            if required and key in entry:
-                self.error(where, _('trường "%(key)s" không được để trống.') % {"key": key})
+        if self.null(entry, key, where, required=required):
             return None
+        value = entry[key]
         if not isinstance(value, str) or not value.strip():
             self.error(
                 where,
@@ -373,11 +380,9 @@ class _Checker:
         return value
 
     def date(self, entry, key, where, *, required):
-        value = entry.get(key)
-        if value is None:
-            if required and key in entry:
-                self.error(where, _('trường "%(key)s" không được để trống.') % {"key": key})
+        if self.null(entry, key, where, required=required):
             return None
+        value = entry[key]
         day = None
         if isinstance(value, str) and _DATE_RE.match(value):
             try:
@@ -393,11 +398,9 @@ class _Checker:
         return day
 
     def choice(self, entry, key, where, choices, what):
-        value = entry.get(key)
-        if value is None:
-            if key in entry:
-                self.error(where, _('trường "%(key)s" không được để trống.') % {"key": key})
+        if self.null(entry, key, where):
             return None
+        value = entry[key]
         if value not in choices:
             self.error(
                 where,
@@ -408,11 +411,9 @@ class _Checker:
         return value
 
     def number(self, entry, key, where):
-        value = entry.get(key)
-        if value is None:
-            if key in entry:
-                self.error(where, _('trường "%(key)s" không được để trống.') % {"key": key})
+        if self.null(entry, key, where):
             return None
+        value = entry[key]
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
             self.error(
                 where,

@@ -3,14 +3,13 @@
 import datetime
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from committees.models import AdministrativeUnit, Level, Plan, SteeringCommittee
+from committees.models import AdministrativeUnit, Level, Plan, SteeringCommittee, acting_user
 
 PERIOD_CODE_RE = re.compile(r"^(?P<year>[0-9]{4})(?:-H(?P<half>[12]))?$")
 
@@ -135,14 +134,7 @@ class PeriodSetting(models.Model):
     )
     is_open = models.BooleanField(_("đang mở nhập liệu"), default=True)
     deadline = models.DateField(_("hạn nhập số liệu"), null=True, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thay đổi"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    changed_by = acting_user(_("người thay đổi"))
     changed_at = models.DateTimeField(_("thay đổi lúc"), auto_now=True)
 
     history = HistoricalRecords()
@@ -165,14 +157,7 @@ class LockException(models.Model):
         AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="lock_exceptions"
     )
     reason = models.CharField(_("lý do"), max_length=300)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người mở"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    granted_by = acting_user(_("người mở"))
     granted_at = models.DateTimeField(_("mở lúc"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -417,32 +402,11 @@ class Submission(models.Model):
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người cập nhật"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = acting_user(_("người cập nhật"))
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người gửi"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = acting_user(_("người gửi"))
     approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người duyệt"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    approved_by = acting_user(_("người duyệt"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = SubmissionQuerySet.as_manager()
@@ -531,13 +495,7 @@ class Attachment(models.Model):
     name = models.CharField(_("tên tệp"), max_length=200)
     content_type = models.CharField(_("loại tệp"), max_length=40, choices=AttachmentKind.choices)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tải lên"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = acting_user(_("người tải lên"), blank=False)
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["file"])

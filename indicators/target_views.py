@@ -30,6 +30,9 @@ def _plans_query():
 
 
 def _grid_unit_and_period(user, unit_code, year):
+    """Every page of a unit's year of targets starts here: may the user open target pages,
+    and which unit and year (404 when the year has no period or the unit did not exist)."""
+    access.require_targets_page(user)
     unit = access.get_unit_for(user, unit_code, roles=access.TARGET_ROLES)
     period = targets.year_period(year)
     if period is None:
@@ -37,6 +40,12 @@ def _grid_unit_and_period(user, unit_code, year):
     if (unit.valid_from and unit.valid_from > period.end) or (unit.valid_to and unit.valid_to < period.start):
         raise Http404(_("%(unit)s không tồn tại trong năm %(year)d.") % {"unit": unit.name, "year": year})
     return unit, period
+
+
+def _plans_and_choice(request, unit):
+    """The plans the user may read, and the one chosen for ``unit`` (``_chosen_plan``)."""
+    readable = targets.plans_for(request.user)
+    return readable, _chosen_plan(request, unit, readable)
 
 
 def _chosen_plan(request, unit, readable):
@@ -158,10 +167,8 @@ def _grid_context(request, unit, period, grid, plan, readable, **extra):
 @login_required
 def grid(request, unit_code, year):
     """Indicators × units for one year: comparison and value per cell, saved all or nothing."""
-    access.require_targets_page(request.user)
     unit, period = _grid_unit_and_period(request.user, unit_code, year)
-    readable = targets.plans_for(request.user)
-    plan = _chosen_plan(request, unit, readable)
+    readable, plan = _plans_and_choice(request, unit)
     status, errors, posted = 200, {}, None
     reason_form = None
     current = targets.target_grid(unit=unit, period=period)
@@ -215,9 +222,8 @@ def grid(request, unit_code, year):
 @login_required
 @require_POST
 def copy(request, unit_code, year):
-    access.require_targets_page(request.user)
     unit, period = _grid_unit_and_period(request.user, unit_code, year)
-    plan = _chosen_plan(request, unit, targets.plans_for(request.user))
+    _readable, plan = _plans_and_choice(request, unit)
     url = reverse("indicators:target_grid", args=[unit.code, period.year]) + (f"?plan={plan.pk}" if plan else "")
     try:
         result = targets.copy_from_last_year(user=request.user, unit=unit, period=period, plan=plan)
@@ -244,13 +250,11 @@ def copy(request, unit_code, year):
 @login_required
 def split(request, unit_code, year, indicator_code):
     """Share the unit's target among its child units; the shares must add up to it."""
-    access.require_targets_page(request.user)
     unit, period = _grid_unit_and_period(request.user, unit_code, year)
     indicator = Indicator.objects.filter(code=indicator_code).first()
     if indicator is None:
         raise Http404(_("Không có chỉ tiêu mã %(code)s.") % {"code": indicator_code})
-    readable = targets.plans_for(request.user)
-    plan = _chosen_plan(request, unit, readable)
+    readable, plan = _plans_and_choice(request, unit)
     reason_form = TargetReasonForm(
         request.POST or None,
         initial={"reason": _("Chia chỉ tiêu của %(unit)s cho các đơn vị cấp dưới") % {"unit": unit.name}},
@@ -311,7 +315,6 @@ def split(request, unit_code, year, indicator_code):
 
 @login_required
 def grid_xlsx(request, unit_code, year):
-    access.require_targets_page(request.user)
     unit, period = _grid_unit_and_period(request.user, unit_code, year)
     response = HttpResponse(targets_io.workbook(unit=unit, period=period), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="chi-tieu-{unit.code}-{period.year}.xlsx"'
@@ -321,10 +324,8 @@ def grid_xlsx(request, unit_code, year):
 @login_required
 def upload(request, unit_code, year):
     """Upload the filled workbook: every cell or none; bad cells named by address."""
-    access.require_targets_page(request.user)
     unit, period = _grid_unit_and_period(request.user, unit_code, year)
-    readable = targets.plans_for(request.user)
-    plan = _chosen_plan(request, unit, readable)
+    readable, plan = _plans_and_choice(request, unit)
     form = TargetUploadForm(request.POST or None, request.FILES or None)
     errors, status = [], 200
     if request.method == "POST":
@@ -353,7 +354,6 @@ def upload(request, unit_code, year):
 
 @login_required
 def history(request, unit_code, year):
-    access.require_targets_page(request.user)
     unit, period = _grid_unit_and_period(request.user, unit_code, year)
     records = targets.target_history(unit=unit, period=period)
     rows = [

@@ -30,6 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .models import Comparison
 from .targets import CellInput, TargetError, check_cells, save_grid, target_grid
+from .xlsx import add_guide, workbook_bytes
 
 C = Comparison
 SHEET = "chi_tieu"
@@ -134,21 +135,20 @@ def workbook(*, unit, period):
     sheet.column_dimensions["B"].width = 50
     sheet.column_dimensions["C"].width = 8
     sheet.freeze_panes = sheet.cell(FIRST_ROW, FIRST_COLUMN)
-    guide = book.create_sheet("huong_dan")
-    for line in (
-        _("Hướng dẫn điền chỉ tiêu"),
-        _("Mỗi đơn vị có hai cột: cách so sánh (≥ tối thiểu, ≤ tối đa, giảm, giảm %) và giá trị."),
-        _("Để trống giá trị nghĩa là đơn vị không có chỉ tiêu đó (chỉ tiêu đang có sẽ bị xóa)."),
-        _("Ô màu xám: chỉ tiêu không có số liệu ở cấp của đơn vị, để trống."),
-        _("Số đếm ghi số nguyên (không dùng dấu chấm, dấu phẩy ngăn cách hàng nghìn); tỷ lệ và % tối đa 100."),
-        _("Không dùng công thức; không sửa mã đơn vị, mã chỉ tiêu, năm."),
-        _("Tệp có lỗi sẽ không được nhập ô nào; thông báo lỗi ghi rõ địa chỉ ô (ví dụ E7)."),
-    ):
-        _text(guide.cell(guide.max_row + 1 if guide["A1"].value else 1, 1), line)
-    guide.column_dimensions["A"].width = 110
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    add_guide(
+        book,
+        (
+            _("Hướng dẫn điền chỉ tiêu"),
+            _("Mỗi đơn vị có hai cột: cách so sánh (≥ tối thiểu, ≤ tối đa, giảm, giảm %) và giá trị."),
+            _("Để trống giá trị nghĩa là đơn vị không có chỉ tiêu đó (chỉ tiêu đang có sẽ bị xóa)."),
+            _("Ô màu xám: chỉ tiêu không có số liệu ở cấp của đơn vị, để trống."),
+            _("Số đếm ghi số nguyên (không dùng dấu chấm, dấu phẩy ngăn cách hàng nghìn); tỷ lệ và % tối đa 100."),
+            _("Không dùng công thức; không sửa mã đơn vị, mã chỉ tiêu, năm."),
+            _("Tệp có lỗi sẽ không được nhập ô nào; thông báo lỗi ghi rõ địa chỉ ô (ví dụ E7)."),
+        ),
+        width=110,
+    )
+    return workbook_bytes(book)
 
 
 # --- Reading -------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ marks each string cell as a string after assignment: Excel and LibreOffice show 
 as typed and never evaluate it.
 """
 
+import io
+
 
 def append_row(sheet, values):
     """``sheet.append(values)`` with every string stored as text, never as a formula.
@@ -20,3 +22,20 @@ def append_row(sheet, values):
         if isinstance(cell.value, str):
             cell.data_type = "s"
     return cells
+
+
+def add_guide(book, lines, width):
+    """The "huong_dan" (instructions) sheet of a template people fill in: one line a row,
+    as text, in a column ``width`` characters wide."""
+    guide = book.create_sheet("huong_dan")
+    for line in lines:
+        append_row(guide, [line])
+    guide.column_dimensions["A"].width = width
+    return guide
+
+
+def workbook_bytes(book):
+    """The .xlsx file of ``book``."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

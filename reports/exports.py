@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from indicators.xlsx import append_row
+from indicators.xlsx import append_row, workbook_bytes
 
 from . import documents, wording
 from .documents import in_official_language
@@ -111,9 +111,7 @@ def dashboard_workbook(progress):
             )
         _autosize(detail, [16, 50, 10, *[16] * len(progress.children)])
 
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 # ------------------------------------------------------------- report documents
@@ -362,9 +360,7 @@ def report_workbook(content, content_hash=""):
     book.properties.title = document_meta(content, content_hash)["title"]
     book.properties.language = LANGUAGE_TAG
     book.properties.created = datetime.datetime.fromisoformat(header["issued_on"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def _print_setup(sheet, header_row, page_setup_properties):

@@ -8,13 +8,12 @@ a printed report never changes afterwards (reports/documents.py, reports/service
 import re
 import unicodedata
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from committees.models import AdministrativeUnit, Meeting, SteeringCommittee
+from committees.models import AdministrativeUnit, Meeting, SteeringCommittee, acting_user
 from indicators.models import Period
 
 
@@ -92,24 +91,9 @@ class ReportDocument(models.Model):
         _("dữ liệu mẫu"), default=False, help_text=_('Báo cáo minh họa: in dấu chìm "DỮ LIỆU MẪU" trên mọi trang.')
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tạo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acting_user(_("người tạo"))
     finalised_at = models.DateTimeField(_("ban hành lúc"), null=True, blank=True, editable=False)
-    finalised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người chốt"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    finalised_by = acting_user(_("người chốt"), editable=False)
 
     # The issued PDF is kept once, on the report: not copied into every history row.
     history = HistoricalRecords(excluded_fields=["pdf"])

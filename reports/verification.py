@@ -68,26 +68,22 @@ def by_code(text):
 
 def by_file(data):
     """An uploaded PDF: ours when its bytes are exactly an issued PDF's."""
-    digest = signing.sha256(data)
-    report = _final_reports().filter(pdf_sha256=digest).first()
+    signature = signing.check_signature(data)
+    report = _final_reports().filter(pdf_sha256=signing.sha256(data)).first()
     if report is not None:
         return Verdict(
-            issued=True,
-            report=report,
-            same_file=True,
-            signature=signing.check_signature(data),
-            replaced_by=replacement_of(report),
+            issued=True, report=report, same_file=True, signature=signature, replaced_by=replacement_of(report)
         )
     match = CODE_IN_PDF.search(data)
     code = documents.normalise_code(match["code"].replace(b"\\055", b"-").decode()) if match else ""
     claimed = _final_reports().filter(verification_code=code).first() if code else None
     if claimed is None:
-        return Verdict(issued=False, same_file=False, reason="unknown", signature=signing.check_signature(data))
+        return Verdict(issued=False, same_file=False, reason="unknown", signature=signature)
     return Verdict(
         issued=False,
         report=claimed,
         same_file=False,
-        signature=signing.check_signature(data),
+        signature=signature,
         replaced_by=replacement_of(claimed),
         reason="changed",
     )

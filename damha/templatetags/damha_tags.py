@@ -15,24 +15,19 @@ def _fallback(name):
     return format_html(' data-fallback="{}" data-vendor="{}"', asset_url(name, "local"), name)
 
 
+def _vendor_tag(html, name):
+    """``html`` with the asset's URL (CDN or local copy), its SRI hash and the fallback."""
+    return format_html(html, asset_url(name, settings.DAMHA_ASSETS), VENDOR_ASSETS[name]["integrity"], _fallback(name))
+
+
 @register.simple_tag
 def vendor_css(name):
-    return format_html(
-        '<link rel="stylesheet" href="{}" integrity="{}" crossorigin="anonymous"{}>',
-        asset_url(name, settings.DAMHA_ASSETS),
-        VENDOR_ASSETS[name]["integrity"],
-        _fallback(name),
-    )
+    return _vendor_tag('<link rel="stylesheet" href="{}" integrity="{}" crossorigin="anonymous"{}>', name)
 
 
 @register.simple_tag
 def vendor_js(name):
-    return format_html(
-        '<script src="{}" integrity="{}" crossorigin="anonymous" defer{}></script>',
-        asset_url(name, settings.DAMHA_ASSETS),
-        VENDOR_ASSETS[name]["integrity"],
-        _fallback(name),
-    )
+    return _vendor_tag('<script src="{}" integrity="{}" crossorigin="anonymous" defer{}></script>', name)
 
 
 @register.filter
