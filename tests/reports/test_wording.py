@@ -91,35 +91,20 @@ def target(indicator, comparison, value, period=YEAR):
     return Target(pk=indicator.pk, indicator=indicator, period=period, comparison=comparison, value=Decimal(value))
 
 
-def row(
-    indicator,
-    *,
-    actual,
-    cumulative=None,
-    last=None,
-    last_cumulative=None,
-    tgt=None,
-    status=rollup.NO_TARGET,
-    coverage=FULL,
-    percent=None,
-    numerator=None,
-    denominator=None,
-):
-    cumulative = actual if cumulative is None else cumulative
-    last_cumulative = last if last_cumulative is None else last_cumulative
+# What a row holds unless a case says otherwise.
+ROW_DEFAULTS = {"status": rollup.NO_TARGET, "coverage": FULL, "percent": None, "numerator": None, "denominator": None}
+
+
+def row(indicator, *, actual, cumulative=None, last=None, last_cumulative=None, tgt=None, **given):
+    """A roll-up row; ``cumulative`` is ``actual`` and ``last_cumulative`` is ``last`` unless given."""
     return rollup.Row(
         indicator=indicator,
         actual=actual,
-        numerator=numerator,
-        denominator=denominator,
-        cumulative=cumulative,
+        cumulative=actual if cumulative is None else cumulative,
         same_period_last_year=last,
-        change=actual - last if actual is not None and last is not None else None,
+        cumulative_last_year=last if last_cumulative is None else last_cumulative,
         target=tgt,
-        percent=percent,
-        status=status,
-        cumulative_last_year=last_cumulative,
-        coverage=coverage,
+        **(ROW_DEFAULTS | given),
     )
 
 
