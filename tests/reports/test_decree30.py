@@ -17,7 +17,6 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from reports import documents, exports
-from reports.models import ReportDocument
 
 from .measure import (
     Checklist,
@@ -44,16 +43,8 @@ NOTE = "(Kèm theo Báo cáo số 15/BC-BCĐ ngày 08/7/2024 của Ban Chỉ đ�
 
 
 @pytest.fixture
-def report(report_demo_data):
-    return ReportDocument.objects.get(number="15/BC-BCĐ")
-
-
-@pytest.fixture
-def issued_pdf(client, report):
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username="vanphong"))
-    response = client.get(f"/reports/{report.pk}.pdf")
+def issued_pdf(office_client, report):
+    response = office_client.get(f"/reports/{report.pk}.pdf")
     assert response.status_code == 200
     return response.content
 

@@ -167,11 +167,6 @@ def test_final_report_never_changes_when_figures_change(report_demo_data):
 
 
 @pytest.fixture
-def office(report_demo_data):
-    return get_user_model().objects.get(username="vanphong")
-
-
-@pytest.fixture
 def h2_draft(office):
     return services.create_report(
         user=office,

@@ -18,7 +18,6 @@ from openpyxl import load_workbook
 
 from indicators.models import Figure, Period
 from reports import documents, exports, services
-from reports.models import ReportDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +33,6 @@ def _run(*args, data=None):
 
 def _pdf_text(pdf):
     return _run("pdftotext", "-layout", "-", "-", data=pdf).decode("utf-8")
-
-
-@pytest.fixture
-def report(report_demo_data):
-    return ReportDocument.objects.get(number="15/BC-BCĐ")
-
-
-@pytest.fixture
-def office_client(client, report_demo_data):
-    client.force_login(get_user_model().objects.get(username="vanphong"))
-    return client
 
 
 @pytest.fixture
