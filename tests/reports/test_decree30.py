@@ -54,6 +54,12 @@ def _size_ok(chars, expected):
     return bool(found) and all(abs(size - expected) <= 0.25 for size in found), found
 
 
+def _check_type(rows, label, chars, points, *looks):
+    """One row: ``chars`` set in ``points`` pt and passing each of ``looks`` (is_bold, one_line, …)."""
+    ok, found = _size_ok(chars, points)
+    rows.check(label, ok and all(look(chars) for look in looks), found)
+
+
 def _rule_under(page, chars, *, within_mm=6):
     """The thin rule just below some text, centred under it."""
     x0, x1, _top, bottom = span(chars)
@@ -86,22 +92,18 @@ def measure_pdf(data, report):
 
     # Letterhead.
     national = first.find(NATIONAL)
-    ok, found = _size_ok(national, 12.5)
-    rows.check("quốc hiệu 12.5 pt bold upright, one line", ok and is_bold(national) and one_line(national), found)
+    _check_type(rows, "quốc hiệu 12.5 pt bold upright, one line", national, 12.5, is_bold, one_line)
     motto = first.find(MOTTO)
-    ok, found = _size_ok(motto, 13)
-    rows.check("tiêu ngữ 13 pt bold", ok and is_bold(motto) and one_line(motto), found)
+    _check_type(rows, "tiêu ngữ 13 pt bold", motto, 13, is_bold, one_line)
     m0, m1, _t, _b = span(motto)
     underline = [r for r in first.page.rects if abs(mm(r["x0"]) - m0) < 0.6 and abs(mm(r["x1"]) - m1) < 0.6]
     rows.check("line under the tiêu ngữ as long as the text", bool(underline), (round(m0, 2), round(m1, 2)))
     n0, n1, *_ = span(national)
     rows.check("tiêu ngữ centred under the quốc hiệu", near((m0 + m1) / 2, (n0 + n1) / 2), round((m0 + m1) / 2, 2))
     parent = first.find("UBND HUYỆN ĐẦM HÀ")
-    ok, found = _size_ok(parent, 13)
-    rows.check("cơ quan chủ quản 13 pt upright", ok and is_regular(parent), found)
+    _check_type(rows, "cơ quan chủ quản 13 pt upright", parent, 13, is_regular)
     issuer = first.find("BAN CHỈ ĐẠO 138")
-    ok, found = _size_ok(issuer, 13)
-    rows.check("cơ quan ban hành 13 pt bold", ok and is_bold(issuer), found)
+    _check_type(rows, "cơ quan ban hành 13 pt bold", issuer, 13, is_bold)
     rule = _rule_under(first, issuer)
     i0, i1, *_ = span(issuer)
     ratio = (rule[1] - rule[0]) / (i1 - i0) if rule else 0
@@ -131,8 +133,7 @@ def measure_pdf(data, report):
     rows.check("tên loại 14 pt bold, centred", ok and is_bold(kind) and near((k0 + k1) / 2, TEXT_CENTRE), found)
     subject_lines = [line for line in first.lines() if line["text"].strip() and line["text"].strip() in SUBJECT]
     subject_chars = first.find(SUBJECT.split(",")[0])
-    ok, found = _size_ok(subject_chars, 14)
-    rows.check("trích yếu 14 pt bold", ok and is_bold(subject_chars), found)
+    _check_type(rows, "trích yếu 14 pt bold", subject_chars, 14, is_bold)
     longest = max(line["x1"] - line["x0"] for line in subject_lines)
     last = max(subject_lines, key=lambda line: line["top"])
     rules = [r for r in first.rules() if 0 < r[2] - last["top"] < 12]
@@ -145,8 +146,7 @@ def measure_pdf(data, report):
 
     # Body: 14 pt, first-line indent 1.27 cm, lines 1.3 em, 6 pt between paragraphs.
     heading = first.find("I. TÌNH HÌNH")
-    ok, found = _size_ok(heading, 14)
-    rows.check("section heading 14 pt bold", ok and is_bold(heading), found)
+    _check_type(rows, "section heading 14 pt bold", heading, 14, is_bold)
     lines = first.lines()
     start = next(i for i, line in enumerate(lines) if line["text"].startswith("Thực hiện Kế hoạch số 111"))
     paragraph = lines[start : start + 4]
@@ -162,17 +162,13 @@ def measure_pdf(data, report):
     # Recipients, signature, verification code.
     sign_page = next(p for p in pages if p.has("Nơi nhận:"))
     title = sign_page.find("Nơi nhận:")
-    ok, found = _size_ok(title, 12)
-    rows.check("“Nơi nhận:” 12 pt bold italic", ok and is_bold(title) and is_italic(title), found)
+    _check_type(rows, "“Nơi nhận:” 12 pt bold italic", title, 12, is_bold, is_italic)
     recipient = sign_page.find("- Lưu: VT, CAH.")
-    ok, found = _size_ok(recipient, 11)
-    rows.check("nơi nhận lines 11 pt", ok and is_regular(recipient), found)
+    _check_type(rows, "nơi nhận lines 11 pt", recipient, 11, is_regular)
     authority = sign_page.find("TM. BAN CHỈ ĐẠO")
-    ok, found = _size_ok(authority, 14)
-    rows.check("thẩm quyền ký 14 pt bold", ok and is_bold(authority), found)
+    _check_type(rows, "thẩm quyền ký 14 pt bold", authority, 14, is_bold)
     name = sign_page.find("Tô Xuân Lợi")
-    ok, found = _size_ok(name, 14)
-    rows.check("người ký 14 pt bold", ok and is_bold(name), found)
+    _check_type(rows, "người ký 14 pt bold", name, 14, is_bold)
     code = sign_page.find(f"Mã xác thực: {report.verification_code}")
     c0, _c1, c_top, _cb = span(code)
     _r0, _r1, _rt, r_bottom = span(recipient)
@@ -207,11 +203,9 @@ def measure_pdf(data, report):
         label_line,
     )
     note = appendix.find(NOTE)
-    ok, found = _size_ok(note, 14)
-    rows.check("“(Kèm theo …)” 14 pt italic", ok and is_italic(note), found)
+    _check_type(rows, "“(Kèm theo …)” 14 pt italic", note, 14, is_italic)
     title_chars = appendix.find("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU 6 THÁNG ĐẦU NĂM 2024")
-    ok, found = _size_ok(title_chars, 14)
-    rows.check("appendix title 14 pt bold", ok and is_bold(title_chars), found)
+    _check_type(rows, "appendix title 14 pt bold", title_chars, 14, is_bold)
     rows.check("no page number on the appendix's first page", appendix.lines()[0]["text"] == "Phụ lục", None)
     rows.check("appendix table has “Đánh giá”", appendix.has("Đánh giá"), None)
     referred = any(p.has("chi tiết tại Phụ lục kèm theo Báo cáo này") for p in pages[: pages.index(appendix)])
