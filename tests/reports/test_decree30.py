@@ -60,6 +60,16 @@ def _check_type(rows, label, chars, points, *looks):
     rows.check(label, ok and all(look(chars) for look in looks), found)
 
 
+def _centred_on(centre):
+    """A look for _check_type: the text's middle at ``centre`` (mm)."""
+
+    def look(chars):
+        x0, x1, *_ = span(chars)
+        return near((x0 + x1) / 2, centre)
+
+    return look
+
+
 def _rule_under(page, chars, *, within_mm=6):
     """The thin rule just below some text, centred under it."""
     x0, x1, _top, bottom = span(chars)
@@ -110,13 +120,8 @@ def measure_pdf(data, report):
     rows.check("rule under the issuing body 1/3–1/2 of its name", 1 / 3 <= ratio <= 1 / 2, round(ratio, 3))
     rows.check("that rule centred under the name", rule and near((rule[0] + rule[1]) / 2, (i0 + i1) / 2), rule)
     number = first.find("Số: 15/BC-BCĐ")
-    ok, found = _size_ok(number, 13)
-    s0, s1, *_ = span(number)
-    rows.check(
-        "số, ký hiệu 13 pt, centred under the issuing body",
-        ok and is_regular(number) and near((s0 + s1) / 2, (i0 + i1) / 2),
-        found,
-    )
+    centred = _centred_on((i0 + i1) / 2)
+    _check_type(rows, "số, ký hiệu 13 pt, centred under the issuing body", number, 13, is_regular, centred)
     place = first.find("Đầm Hà, ngày 08 tháng 7 năm 2024")
     ok, found = _size_ok(place, 14)
     p0, p1, *_ = span(place)
@@ -128,9 +133,7 @@ def measure_pdf(data, report):
 
     # Document type and subject.
     kind = first.find("BÁO CÁO")
-    ok, found = _size_ok(kind, 14)
-    k0, k1, *_ = span(kind)
-    rows.check("tên loại 14 pt bold, centred", ok and is_bold(kind) and near((k0 + k1) / 2, TEXT_CENTRE), found)
+    _check_type(rows, "tên loại 14 pt bold, centred", kind, 14, is_bold, _centred_on(TEXT_CENTRE))
     subject_lines = [line for line in first.lines() if line["text"].strip() and line["text"].strip() in SUBJECT]
     subject_chars = first.find(SUBJECT.split(",")[0])
     _check_type(rows, "trích yếu 14 pt bold", subject_chars, 14, is_bold)
