@@ -8,6 +8,7 @@ failing row reported.
 
 import copy
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -148,6 +149,12 @@ def measure_pdf(data, report):
     subject_rule = rules[0] if rules else None
     ratio = (subject_rule[1] - subject_rule[0]) / longest if subject_rule else 0
     rows.check("rule under the trích yếu 1/3–1/2 of its line", 1 / 3 <= ratio <= 1 / 2, round(ratio, 3))
+    length = subject_rule[1] - subject_rule[0] if subject_rule else 0
+    rows.check(
+        "that rule also 1/3–1/2 of the text width (165 mm)",
+        165 / 3 - 0.5 <= length <= 165 / 2 + 0.5,
+        round(length, 2),
+    )
     rows.check(
         "that rule centred", subject_rule and near((subject_rule[0] + subject_rule[1]) / 2, TEXT_CENTRE), subject_rule
     )
@@ -231,6 +238,8 @@ def measure_pdf(data, report):
     rows.check("no “SHA-256” or hash on the pages", "SHA-256" not in text and report.content_hash not in text, None)
     watermarked = all("".join(c["text"] for c in p.rotated).replace(" ", "") == "DỮLIỆUMẪU" for p in pages)
     rows.check("diagonal “DỮ LIỆU MẪU” on every page", watermarked, [len(p.rotated) for p in pages])
+    note = [word for word in ("Dữ liệu mẫu", "DỮ LIỆU MẪU", "minh họa") if word.lower() in text.lower()]
+    rows.check("no sample-data note in the text (the watermark says it)", not note, note)
 
     # Metadata.
     meta = pdf.metadata
@@ -377,6 +386,8 @@ def measure_docx(data, report):
     everything = "\n".join(texts)
     footers = "".join(p.text for s in document.sections for p in s.footer.paragraphs)
     rows.check("no hash on the pages", "SHA-256" not in everything + footers and not footers.strip(), footers)
+    note = [word for word in ("dữ liệu mẫu", "minh họa") if word in everything.lower()]
+    rows.check("no sample-data note in the text (the watermark says it)", not note, note)
     recipients = document.tables[1].rows[0].cells[0]
     cell_text = [p.text for p in recipients.paragraphs]
     rows.check("verification code below “Nơi nhận”", cell_text[-1] == f"Mã xác thực: {report.verification_code}", None)
@@ -398,8 +409,17 @@ def measure_docx(data, report):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
     rows.check(
-        "no leftover bibliography or thumbnail", not any("customXml" in n or "thumbnail" in n for n in names), names
+        "no leftover bibliography, Word 2010 style copy or thumbnail",
+        not any("customXml" in n or "thumbnail" in n or "stylesWithEffects" in n for n in names),
+        names,
     )
+    # Every language named in any part is Vietnamese (an en-US left anywhere is proofed as English).
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = b"".join(archive.read(n) for n in names if n.endswith(".xml"))
+    languages = set(re.findall(rb'w:(?:val|eastAsia)="([a-z]{2}-[A-Z]{2})"', xml)) | set(
+        re.findall(rb"<dc:language>([^<]*)</dc:language>", xml)
+    )
+    rows.check("no language but vi-VN in any part", languages == {b"vi-VN"}, languages)
     return rows
 
 
@@ -456,4 +476,10 @@ def test_libreoffice_lays_out_the_docx_like_the_pdf(client, report, issued_pdf, 
     last = max(line["top"] for line in subject_lines)
     rule = min((r for r in first.rules() if 0 < r[2] - last < 12), key=lambda r: r[2])
     assert 1 / 3 <= (rule[1] - rule[0]) / longest <= 1 / 2, (rule, longest)
+    assert 165 / 3 - 0.5 <= rule[1] - rule[0] <= 165 / 2 + 0.5, rule  # and of the text width
+    # The trích yếu breaks at the same words as in the PDF.
+    issued = Page(open_pdf(issued_pdf).pages[0])
+    assert [line["text"] for line in subject_lines] == [
+        line["text"] for line in issued.lines() if line["text"].strip() and line["text"].strip() in SUBJECT
+    ]
     assert pages[3].has("Phụ lục") and pages[3].has("Đánh giá")
