@@ -167,9 +167,14 @@ def build(content, content_hash, *, meta, qr_png=None, serif="Times New Roman"):
         return para
 
     def page_number_field(para):
-        run = para.add_run()
-        run.font.size = Pt(13)
-        for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        """A PAGE field in 13 pt: begin, instruction, separator, result, end, each its own run
+        (LibreOffice sets the number in the paragraph's size, 14 pt, when there is no result run)."""
+        para.paragraph_format.line_spacing = Pt(13 * LINE_HEIGHT)
+        for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
+            run = para.add_run(text if kind == "text" else None)
+            run.font.size = Pt(13)
+            if kind == "text":
+                continue
             if kind:
                 element = OxmlElement("w:fldChar")
                 element.set(qn("w:fldCharType"), kind)
