@@ -239,7 +239,11 @@ def test_kept_figures_never_silently_replace_a_newer_server_version(phone, login
     )  # the note, changed only on the other device, is no choice of the officer's
     expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("9")  # the server's, not silently the 5
     expect(page.locator("#restore-notice")).to_be_hidden()
-    _shot(screenshot, "offline-13-server-newer-375", page)
+    # The choice, both buttons and the input in sight, below the sticky connection line.
+    notice.evaluate(
+        "element => window.scrollTo({top: element.getBoundingClientRect().top + window.scrollY - 40, behavior: 'instant'})"
+    )
+    _shot(screenshot, "offline-13-server-newer-375")
 
     page.get_by_role("button", name="Dùng số liệu tôi đã nhập").click()
     expect(notice).to_be_hidden()
@@ -426,6 +430,7 @@ def test_return_reason_survives_an_expired_session(phone, login, demo_server, sc
     expect(page).to_have_url(demo_server.url + "/submission/06895/2024-H2/")
     expect(page.locator("#reason-restored")).to_have_text("Đã khôi phục lý do trả lại chưa gửi.")
     expect(page.get_by_label("Lý do")).to_have_value(reason)
+    page.locator("#reason-restored").scroll_into_view_if_needed()
     _shot(screenshot, "offline-9-reason-restored-375")
     page.locator("summary", has_text="Trả lại cho đơn vị sửa").click()
     with page.expect_navigation():
