@@ -279,6 +279,35 @@ def test_session_is_kept_alive_only_while_typing(phone, login, demo_server):
     assert pings == ["POST"]  # at most one light request every four minutes
 
 
+def test_unsaved_figure_opens_offline_and_a_queued_draft_goes_when_the_page_is_opened_again(
+    phone, login, demo_server, screenshot
+):
+    page = phone
+    _open_offline_ready(page, login, demo_server)
+    page.fill("input[name=v_TTXH_VU]", "4")  # typed, not saved, then the signal goes
+
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("#offline-copy")).to_contain_text("Đang xem bản lưu trên máy (không có mạng)")
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("4")  # the officer's unsaved figure
+    expect(page.locator("input[name=v_MT_NGHIEN_QL]")).to_have_value("")  # the server's (none yet)
+    expect(page.locator("#restore-notice")).to_contain_text("Đã khôi phục 1 số liệu chưa lưu")
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.locator("#pending-badge")).to_have_text("Chờ gửi")
+    page.close()  # the officer closes the browser while still offline
+
+    page.context.set_offline(False)
+    again = page.context.new_page()
+    again.set_viewport_size(PHONE)
+    again.goto(demo_server.url + ENTRY)  # opened again, with the network: the queued save goes
+    expect(again.locator(".alert-success")).to_have_text("Đã lưu nháp. Báo cáo chưa được gửi.", timeout=20_000)
+    expect(again.locator("input[name=v_TTXH_VU]")).to_have_value("4")
+    expect(again.locator("#pending-badge")).to_have_count(0)
+    assert _figures() == {"TTXH_VU": 4}
+    assert (_submission().status, _submission().version) == (SubmissionStatus.DRAFT, 1)
+    assert again.evaluate(STORED_KEYS) == []
+
+
 def test_offline_save_conflicting_with_another_session_overwrites_nothing(phone, login, demo_server, screenshot):
     page = phone
     _open_offline_ready(page, login, demo_server)
