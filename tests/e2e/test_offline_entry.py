@@ -376,6 +376,29 @@ def test_after_logout_nothing_of_the_user_is_readable_offline(phone, login, demo
     assert _figures() == {}  # typed, never saved, and gone from the phone with the logout
 
 
+def test_the_next_user_of_the_phone_sees_nothing_of_the_previous_one_offline(phone, login, demo_server, screenshot):
+    page = phone
+    _open_offline_ready(page, login, demo_server)
+    page.fill("input[name=v_TTXH_VU]", "5")
+    page.context.clear_cookies(name="sessionid")  # Quảng Tân's session ended, no logout
+
+    login("congan.damha")  # a colleague from another commune on the same phone
+    expect(page).to_have_url(demo_server.url + "/entry/06916/2024-H2/")
+    page.wait_for_function(KEPT, timeout=20_000)
+    damha = str(get_user_model().objects.get(username="congan.damha").pk)
+    pages = [key for key in page.evaluate("() => caches.keys()") if key.startswith("damha-pages-")]
+    assert [key.rsplit("-u", 1)[1] for key in pages] == [damha]  # Quảng Tân's kept page is gone
+
+    page.context.set_offline(True)
+    page.goto(demo_server.url + ENTRY)  # Quảng Tân's entry page, offline
+    expect(page.locator("#offline-title")).to_have_text("Không có mạng")
+    expect(page.locator("#offline-pages a")).to_have_text(["Nhập số liệu · 06916 · kỳ 2024-H2"])
+    assert "Quảng Tân" not in page.locator("body").inner_text()
+    assert page.locator("input[name=v_TTXH_VU]").count() == 0
+    _shot(screenshot, "offline-15-next-user-375")
+    assert _figures() == {}
+
+
 def test_app_is_installable_and_its_start_url_opens_offline(
     browser_type, browser_type_launch_args, demo_server, tmp_path
 ):
