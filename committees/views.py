@@ -212,6 +212,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     success_url = reverse_lazy("password_change_done")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["must_change"] = bool(self.request.session.get(people.MUST_CHANGE_KEY))
+        return context
+
     def form_valid(self, form):
         response = super().form_valid(form)
         people.password_changed(user=form.user, request=self.request, reason=_("Tự đổi mật khẩu"))
