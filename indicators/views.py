@@ -95,6 +95,12 @@ def entry(request, unit_code, period_code):
     if request.method == "POST" and blocker:
         form = None
         status = 403  # the page says why (the blocker) and shows the figures read-only
+    elif request.method == "POST" and awaiting_review:
+        # A stale tab posting to a report submitted meanwhile: refused whatever was typed
+        # (before the input is judged), with the one way to edit it.
+        messages.error(request, services.AWAITING_REVIEW_MESSAGE)
+        form = None
+        status = 400  # as the service's refusal of a valid save (the offline queue reads it so)
     elif request.method == "POST":
         form = EntryForm(request.POST, submitting=submitting, **form_args)
         if form.is_valid():
