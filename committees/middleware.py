@@ -1,13 +1,12 @@
-from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from .people import MUST_CHANGE_KEY
 
 
 class PasswordChangeRequiredMiddleware:
-    """After a manager set a temporary password, its owner can do nothing but change it.
+    """After a manager set a temporary password, its owner can do nothing but change it
+    (the password page says why: committees.views.PasswordChangeView).
 
     The flag is read from the session (written at login by people.flag_forced_change),
     so ordinary requests cost no query. Logging out and switching the language stay
@@ -26,8 +25,7 @@ class PasswordChangeRequiredMiddleware:
             if self._allowed is None:
                 self._allowed = {reverse(name) for name in self.ALLOWED}
             if request.path not in self._allowed:
-                messages.warning(
-                    request, _("Mật khẩu của bạn là mật khẩu tạm thời. Hãy đặt mật khẩu mới trước khi tiếp tục.")
-                )
+                # No flash message here: a background request (the service worker, the
+                # manifest) would queue a second copy; the password page says it itself.
                 return redirect("password_change")
         return self.get_response(request)

@@ -226,11 +226,11 @@ def flag_forced_change(sender, request, user, **kwargs):
         request.session.pop(MUST_CHANGE_KEY, None)
 
 
-def password_changed(*, user, request=None):
-    """The owner chose their own password: the forced change is done."""
-    account = Account.objects.filter(user=user, must_change_password=True).first()
-    if account is not None:
-        account.must_change_password = False
-        _record(account, user, _("Tự đổi mật khẩu"))
+def password_changed(*, user, reason, request=None):
+    """The owner chose their own password (``reason`` says how): recorded in the account's
+    history, and a forced change is done."""
+    account = _account(user)
+    account.must_change_password = False
+    _record(account, user, reason)
     if request is not None and hasattr(request, "session"):
         request.session.pop(MUST_CHANGE_KEY, None)

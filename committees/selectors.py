@@ -176,7 +176,8 @@ def unit_fate(user, unit, day):
                 link.predecessors.append(s.predecessor)
                 fate.basis = fate.basis or s.basis
             fate.children_went_to = list(by_successor.values())
-        fate.roles_on_unit = UnitRole.objects.filter(unit=unit).count() if access.can_manage_people(user) else 0
+        # Offered to those who may move them: a people manager whose scope holds the unit.
+        fate.roles_on_unit = UnitRole.objects.filter(unit=unit).count() if access.can_grant(user, unit) else 0
         return fate
     if unit.valid_from is not None and unit.valid_from > day:
         incoming = list(

@@ -212,9 +212,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     success_url = reverse_lazy("password_change_done")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["must_change"] = bool(self.request.session.get(people.MUST_CHANGE_KEY))
+        return context
+
     def form_valid(self, form):
         response = super().form_valid(form)
-        people.password_changed(user=form.user, request=self.request)
+        people.password_changed(user=form.user, request=self.request, reason=_("Tự đổi mật khẩu"))
         return response
 
 
@@ -223,7 +228,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        people.password_changed(user=form.user)
+        people.password_changed(user=form.user, reason=_("Đặt lại mật khẩu qua thư điện tử"))
         return response
 
 
@@ -232,6 +237,11 @@ def unit_roles_move(request, unit_code):
     """Offered after a unit change: move the roles still held on an ended unit to its successor."""
     user = _manager(request)
     unit = get_object_or_404(access.unit_query(), code=unit_code)
+    if not access.can_grant(user, unit):
+        # Who holds which role on a unit is not shown outside the manager's scope.
+        raise PermissionDenied(
+            _("Không thể giao quyền tại %(unit)s: đơn vị này ngoài phạm vi quản lý của bạn.") % {"unit": unit.name}
+        )
     roles = list(UnitRole.objects.filter(unit=unit).select_related("user").order_by("user__username", "role"))
     targets = selectors.move_targets(unit)
     error = None

@@ -3,7 +3,7 @@
 ``CAST`` names the roles. ``world`` builds a small world for them (cheaper than the full
 demo: a district with two communes, a few indicators of each kind); ``DEMO_CAST`` says
 which demo account plays each role on the Đầm Hà demo (officer_a enters for Quảng Tân
-06913, officer_b for Đầm Hà 06916, as in the small world). Registered in tests/conftest.py.
+06913, officer_b for Đầm Hà 06916, as in the small world), every demo account once. Registered in tests/conftest.py.
 """
 
 import datetime
@@ -23,6 +23,11 @@ DEMO_CAST = {
     "reviewer": "duyet",
     "leader": "lanhdao",
     "office": "vanphong",
+    # The second district reviewer (four eyes) and the province's two accounts, which read
+    # and review every unit of the province (the new communes from 1/7/2025, issue 14).
+    "reviewer_2": "duyet2",
+    "province_leader": "lanhdao.tinh",
+    "province_reviewer": "duyet.tinh",
     "admin": "admin",
 }
 

@@ -44,10 +44,11 @@ def _all(status, anonymous=LOGIN):
 
 
 POST_ONLY = _all(405)  # login_required comes first: anonymous users are sent to log in
-READERS = ("officer_b", "reviewer", "leader", "office")  # read roles covering 06916
-REVIEW = ("reviewer",)
-MANAGERS = ("reviewer", "office")  # reopen roles: periods, the import page
-REPORT_READERS = ("reviewer", "leader", "office")
+# Review roles covering 06916: the district's two reviewers and the province's.
+REVIEW = ("reviewer", "reviewer_2", "province_reviewer")
+READERS = ("officer_b", *REVIEW, "leader", "province_leader", "office")  # read roles covering 06916
+MANAGERS = (*REVIEW, "office")  # reopen roles: periods, the import page
+REPORT_READERS = (*REVIEW, "leader", "province_leader", "office")
 OFFICE = ("office",)
 
 # name → (kwargs key, GET expectations, POST expectations or None when POST is not sent)
@@ -92,7 +93,7 @@ EXPECTED = {
     "indicators:reopen": ("unit", POST_ONLY, _only(REVIEW, ok=302)),
     "indicators:remind": ("unit", POST_ONLY, _only(REVIEW, ok=302)),
     "indicators:import": ("none", _only(MANAGERS), _only(MANAGERS, ok=400)),
-    "indicators:import_template": ("unit", _only(("officer_b", "reviewer", "office")), None),
+    "indicators:import_template": ("unit", _only(("officer_b", *REVIEW, "office")), None),
     "indicators:periods": ("none", _only(MANAGERS), _only(MANAGERS, ok=404)),
     # Plans and targets (issue 14): office staff. The scan of district 200's plan is for
     # everyone whose units lie in or above the district; the demo plan has none: 404.
@@ -121,7 +122,7 @@ EXPECTED = {
     "indicators:remove_attachment": (
         "attachment",
         POST_ONLY,
-        {**_only(("officer_b",), ok=302), **dict.fromkeys(("reviewer", "leader", "office", "admin"), 404)},
+        {**_only(("officer_b",), ok=302), **dict.fromkeys((*READERS[1:], "admin"), 404)},
     ),
     "reports:dashboard": ("unit", _only(READERS), None),
     "reports:dashboard_xlsx": ("unit", _only(READERS), None),
@@ -165,6 +166,14 @@ def _project_patterns():
     for route, name, namespace, entry in _walk(get_resolver().url_patterns):
         (admin if namespace == "admin" else found).append((route, name, entry))
     return found, admin
+
+
+def test_the_cast_is_every_demo_account():
+    """Each demo account plays one part, so the table covers every demo user (issue 14)."""
+    from indicators.fixtures.demo import USERS as DEMO_USERS
+
+    assert sorted(username for username in CAST.values() if username) == sorted(u[0] for u in DEMO_USERS)
+    assert len(DEMO_USERS) == 9
 
 
 def test_every_pattern_is_in_the_table():

@@ -12,17 +12,9 @@ from django.urls import reverse
 
 from committees import people
 from committees.models import Account, AdministrativeUnit, Role, UnitRole
+from indicators.fixtures import demo as demo_data
 
-DEMO_USERS = [
-    "admin",
-    "lanhdao",
-    "duyet",
-    "vanphong",
-    "congan.quangtan",
-    "congan.damha",
-    "lanhdao.tinh",
-    "duyet.tinh",
-]
+DEMO_USERS = [username for username, *_rest in demo_data.USERS]  # every demo account
 User = get_user_model()
 
 
@@ -51,6 +43,8 @@ def test_people_pages_for_every_demo_user(users):
         unit=AdministrativeUnit.objects.get(code="06898"),
         role=Role.ENTRY,
     )
+    assert len(DEMO_USERS) == 9 and {"lanhdao.tinh", "duyet.tinh", "duyet2"} <= set(DEMO_USERS)
+    role = UnitRole.objects.get(user=target)
     pages = {
         ("get", reverse("committees:people")): {"admin": 200, "vanphong": 200},
         ("get", reverse("committees:person_create")): {"admin": 200, "vanphong": 200},
@@ -58,6 +52,12 @@ def test_people_pages_for_every_demo_user(users):
         ("post", reverse("committees:person_active", args=[target.pk])): {"admin": 302, "vanphong": 302},
         ("post", reverse("committees:person_password", args=[target.pk])): {"admin": 200, "vanphong": 200},
         ("get", reverse("committees:unit_roles_move", args=["06913"])): {"admin": 200, "vanphong": 200},
+        # The province's unit is outside the district office's scope: not even listed.
+        ("get", reverse("committees:unit_roles_move", args=["22"])): {"admin": 200},
+        # An invalid role: the form is shown again (400) to those who may give roles.
+        ("post", reverse("committees:person_role_add", args=[target.pk])): {"admin": 400, "vanphong": 400},
+        # Taken by admin first; vanphong then finds it gone (refused with the reason).
+        ("post", reverse("committees:person_role_remove", args=[target.pk, role.pk])): {"admin": 302},
     }
     wrong = []
     for (method, url), allowed in pages.items():
@@ -291,7 +291,8 @@ def test_forced_change_at_first_login(users):
     assert (response.status_code, response["Location"]) == (302, "/accounts/password_change/")
     assert officer.post(entry, {"version": "1"}).status_code == 302  # nothing but the change
     page = officer.get("/accounts/password_change/").content.decode()
-    assert "Mật khẩu của bạn là mật khẩu tạm thời." in page
+    assert page.count("Mật khẩu của bạn là mật khẩu tạm thời.") == 1  # however many were sent back
+    assert officer.get("/accounts/password_change/").content.decode().count("mật khẩu tạm thời.") == 1
     response = officer.post(
         "/accounts/password_change/",
         {"old_password": password, "new_password1": "so-lieu-quy-hai-2025", "new_password2": "so-lieu-quy-hai-2025"},
@@ -329,10 +330,30 @@ def test_password_change_messages_are_vietnamese(users):
     assert "Mật khẩu này hoàn toàn là số." in page
     response = client.post(
         "/accounts/password_change/",
+        {"old_password": "damha2024", "new_password1": "lanhdao-2025", "new_password2": "lanhdao-2025"},
+    )
+    assert "Mật khẩu quá giống với Tên đăng nhập." in response.content.decode()
+    # The rules are announced under the field in Vietnamese too.
+    page = client.get("/accounts/password_change/").content.decode()
+    for rule in (
+        "Mật khẩu của bạn không được quá giống với thông tin cá nhân khác.",
+        "Mật khẩu của bạn phải chứa ít nhất 12 ký tự.",
+        "Mật khẩu của bạn không được là mật khẩu được dùng phổ biến.",
+        "Mật khẩu của bạn không được hoàn toàn bằng số.",
+    ):
+        assert rule in page, rule
+    response = client.post(
+        "/accounts/password_change/",
         {"old_password": "damha2024", "new_password1": "doi-mat-khau-2025", "new_password2": "doi-mat-khau-2025"},
     )
     assert response.status_code == 302
     assert User.objects.get(username="lanhdao").check_password("doi-mat-khau-2025")
+    # An account change like any other: in the account's history, by its owner.
+    assert list(
+        Account.history.filter(user__username="lanhdao").values_list(
+            "history_user__username", "history_change_reason", "must_change_password"
+        )
+    ) == [("lanhdao", "Tự đổi mật khẩu", False)]
 
 
 def test_password_reset_by_email(users):
@@ -353,6 +374,11 @@ def test_password_reset_by_email(users):
     response = client.post(form_url, {"new_password1": "mat-khau-moi-2025", "new_password2": "mat-khau-moi-2025"})
     assert (response.status_code, response["Location"]) == (302, "/accounts/reset/done/")
     assert User.objects.get(username="congan.damha").check_password("mat-khau-moi-2025")
+    assert list(
+        Account.history.filter(user__username="congan.damha").values_list(
+            "history_user__username", "history_change_reason"
+        )
+    ) == [("congan.damha", "Đặt lại mật khẩu qua thư điện tử")]
     # The link works once.
     assert "Đường dẫn không còn hiệu lực" in client.get(link, follow=True).content.decode()
 

@@ -6,7 +6,7 @@
 2. The office tries to give a role on the province (outside its scope): refused, nothing written.
 3. The administrator records a merger through the guided form: picks the units from the
    filtered list, is told the suffixed code is taken (no "-2025-2025"), sees the preview
-   of the tree and what moves, confirms.
+   of the tree and what moves, confirms, and moves the ended commune's role to the successor.
 """
 
 import pytest
@@ -65,6 +65,12 @@ def test_office_creates_an_officer_who_changes_the_password_and_enters_figures(
     expect(page.locator(".alert-warning")).to_contain_text("Mật khẩu của bạn là mật khẩu tạm thời.")
     page.goto(f"{demo_server.url}/entry/06917/2024-H2/")  # nothing else until it is changed
     expect(page).to_have_url(f"{demo_server.url}/accounts/password_change/")
+    page.wait_for_load_state("networkidle")
+    page.reload()  # once, however many requests were sent back meanwhile
+    expect(page.locator(".alert-warning")).to_have_count(1)
+    expect(page.locator(".alert-warning")).to_have_text(
+        "Mật khẩu của bạn là mật khẩu tạm thời. Hãy đặt mật khẩu mới trước khi tiếp tục."
+    )
     _shot(page, screenshot, "people-3-forced-change", size)
     page.fill("input[name=old_password]", password)
     page.fill("input[name=new_password1]", NEW_PASSWORD)
@@ -103,6 +109,13 @@ def test_a_role_outside_the_scope_is_refused(page, login, demo_server, screensho
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_admin_records_a_merger_with_a_preview(page, login, demo_server, screenshot, size):
+    from django.contrib.auth import get_user_model
+
+    from committees.models import AdministrativeUnit, UnitRole
+
+    # The new commune's officer: the preview says the role stays behind, the result offers to move it.
+    officer = get_user_model().objects.create_user("congan.xaquangtan", password="khong-dung-den-2025")
+    UnitRole.objects.create(user=officer, unit=AdministrativeUnit.objects.get(code="06913-2025"), role="entry")
     page.set_viewport_size(SIZES[size])
     login("admin")
     page.goto(f"{demo_server.url}/units/change/")
@@ -130,15 +143,27 @@ def test_admin_records_a_merger_with_a_preview(page, login, demo_server, screens
     preview = page.locator("#change-preview")
     expect(preview).to_contain_text("Xem trước: chưa ghi gì")
     expect(preview.locator(".unit-tree")).to_contain_text("Xã Đầm Hà Quảng Tân (06913-2026) mới")
-    expect(preview).to_contain_text("Không có quyền, chỉ tiêu hay báo cáo chưa duyệt nào gắn với các đơn vị cũ")
+    expect(preview).to_contain_text("congan.xaquangtan — Nhập số liệu — Xã Quảng Tân")
     _fits(page, size)
     _shot(page, screenshot, "units-1-preview", size)
+    assert not AdministrativeUnit.objects.filter(code="06913-2026").exists()  # a preview writes nothing
 
     _submit(page, "Xác nhận ghi nhận")
-    expect(page.locator("#change-result")).to_contain_text(
-        "Xã Quảng Tân (06913-2025) → Xã Đầm Hà Quảng Tân (06913-2026) (01/01/2026)"
-    )
+    result = page.locator("#change-result")
+    expect(result).to_contain_text("Xã Quảng Tân (06913-2025) → Xã Đầm Hà Quảng Tân (06913-2026) (01/01/2026)")
+    expect(result).to_contain_text("Tài khoản congan.xaquangtan (Nhập số liệu) tại Xã Quảng Tân")
+    _fits(page, size)
     _shot(page, screenshot, "units-2-recorded", size)
+
+    # The offer to move the role to the successor, taken.
+    page.get_by_role("link", name="Chuyển quyền tại Xã Quảng Tân sang đơn vị mới").click()
+    page.select_option("select[name=successor]", "06913-2026")
+    _submit(page, "Chuyển quyền")
+    expect(page.locator(".messages .alert-success")).to_have_text("Đã chuyển 1 quyền sang Xã Đầm Hà Quảng Tân.")
+    expect(page.locator("main")).to_contain_text("Không còn quyền nào gắn với đơn vị này.")
+    assert list(UnitRole.objects.filter(user=officer).values_list("unit__code", "role")) == [("06913-2026", "entry")]
+    _fits(page, size)
+    _shot(page, screenshot, "units-3-roles-moved", size)
 
 
 def test_district_and_province_leaders_read_2025_h2(page, login, demo_server, screenshot):

@@ -1,4 +1,5 @@
-"""The office sets the 2025 targets (issue 14, part 1), in real Chromium at 1280 and 375 px:
+"""The office sets the 2025 targets (issue 14, part 1), in real Chromium, each journey at
+1280 px and again at 375 px:
 
 - through the grid: files the 2025 plan with its scan, copies 2024, changes a cell,
   splits the district's rehabilitation-files target across the nine communes (a wrong
@@ -11,6 +12,7 @@ import datetime
 import io
 from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -25,6 +27,7 @@ PDF = (
     b"xref\n0 4\n0000000000 65535 f \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
 )
 GRID_CODES = ["200", *COMMUNE_CODES]
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 812}}
 
 
 def _targets(year):
@@ -43,10 +46,31 @@ def _submit_and_wait(page, locator):
     page.wait_for_load_state("networkidle")
 
 
-def test_office_sets_2025_targets_through_the_grid(login, demo_server, page, screenshot, tmp_path):
+def _fits(page, size):
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= SIZES[size]["width"]
+
+
+def _shot(screenshot, name, size, full_page=True):
+    # Viewport screenshots on the phone: a full-page one resizes the page for a moment.
+    return screenshot(f"{name}-{SIZES[size]['width']}", full_page=full_page and size == "desktop")
+
+
+def _open_details(page, size):
+    """The dashboard's indicator details are open on a wide screen; a phone taps them open."""
+    details = page.locator("#indicator-details")
+    if size == "phone":
+        expect(details).not_to_have_attribute("open", "")
+        details.locator("> summary").click()
+    expect(details).to_have_attribute("open", "")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_office_sets_2025_targets_through_the_grid(login, demo_server, page, screenshot, tmp_path, size):
     base = demo_server.url
+    page.set_viewport_size(SIZES[size])
     login("vanphong")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    if size == "phone":  # the menu folds behind its button on a phone
+        page.get_by_role("button", name="Mở menu").click()
     _submit_and_wait(page, page.get_by_role("link", name="Chỉ tiêu", exact=True))
     expect(page.locator("h1")).to_have_text("Chỉ tiêu và văn bản giao chỉ tiêu")
 
@@ -62,7 +86,8 @@ def test_office_sets_2025_targets_through_the_grid(login, demo_server, page, scr
     _submit_and_wait(page, page.get_by_role("button", name="Lưu"))
     expect(page.locator(".alert-success")).to_have_text("Đã lưu văn bản 30/KH-BCĐ.")
     expect(page.locator('tr[data-plan="30/KH-BCĐ"]')).to_contain_text("Tải PDF")
-    screenshot("targets-1-plans-1280")
+    _fits(page, size)
+    _shot(screenshot, "targets-1-plans", size)
 
     # The grid of 2025: pick the plan, copy 2024.
     _submit_and_wait(page, page.locator('a[href="/targets/200/2025/"]'))
@@ -77,7 +102,8 @@ def test_office_sets_2025_targets_through_the_grid(login, demo_server, page, scr
     page.fill("#id_reason", "Giao chỉ tiêu năm 2025 theo KH 30/KH-BCĐ")
     _submit_and_wait(page, page.locator("#grid-save"))
     expect(page.locator(".alert-success")).to_have_text("Đã lưu chỉ tiêu năm 2025: 0 mới, 1 sửa, 0 xóa.")
-    screenshot("targets-2-grid-1280", full_page=False)
+    _fits(page, size)
+    _shot(screenshot, "targets-2-grid", size, full_page=False)
 
     # Split the district's "at least 12 files" across the nine communes.
     _submit_and_wait(page, page.locator('tr[data-indicator="MT_HOSO_CAI"] a.split-link'))
@@ -90,7 +116,8 @@ def test_office_sets_2025_targets_through_the_grid(login, demo_server, page, scr
     expect(page.locator(".alert-danger")).to_have_text(
         "Tổng các đơn vị là 11, khác chỉ tiêu của Huyện Đầm Hà (12): chênh lệch -1. Chưa lưu gì."
     )
-    screenshot("targets-3-split-refused-1280")
+    _fits(page, size)
+    _shot(screenshot, "targets-3-split-refused", size)
     assert not Target.objects.filter(period__code="2025", indicator__code="MT_HOSO_CAI", unit__code="06919").exists()
     page.fill("#s-06919", "1")
     expect(page.locator("#split-check")).to_have_text("✓ Khớp với chỉ tiêu")
@@ -110,36 +137,35 @@ def test_office_sets_2025_targets_through_the_grid(login, demo_server, page, scr
         Target.objects.filter(period__code="2025", unit__code__in=GRID_CODES).values_list("plan__number", flat=True)
     ) == {"30/KH-BCĐ"}
 
-    # On a phone: the grid is one card per indicator, one line per unit; a change saved.
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(f"{base}/targets/200/2025/")
-    page.wait_for_load_state("networkidle")
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    # A commune's cell changed (on a phone: one card per indicator, one line per unit).
     cell = page.locator('input[name="v_ANTT_MOHINH__06895"]')
     cell.scroll_into_view_if_needed()
     cell.fill("2")
     page.fill("#id_reason", "Thị trấn có thêm mô hình")
-    screenshot("targets-4-grid-375", full_page=False)
+    _fits(page, size)
+    _shot(screenshot, "targets-4-grid-commune-cell", size, full_page=False)
     _submit_and_wait(page, page.locator("#grid-save"))
     expect(page.locator(".alert-success")).to_have_text("Đã lưu chỉ tiêu năm 2025: 0 mới, 1 sửa, 0 xóa.")
     assert _targets("2025")[("ANTT_MOHINH", "06895")] == ("at_least", Decimal(2))
-    page.goto(f"{base}/targets/200/2025/split/MT_HOSO_CAI/")
-    screenshot("targets-5-split-375")
     page.goto(f"{base}/targets/200/2025/history/")
     expect(page.locator("#target-history")).to_contain_text("Thị trấn có thêm mô hình")
-    screenshot("targets-6-history-375", full_page=False)
+    _fits(page, size)
+    _shot(screenshot, "targets-5-history", size, full_page=False)
 
     # The district dashboard for 2025-H1 shows the year's targets and their plan.
-    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{base}/dashboard/200/2025-H1/")
     page.wait_for_load_state("networkidle")
+    _open_details(page, size)
     expect(page.locator("#row-MT_HOSO_CAI")).to_contain_text("≥ 12 hồ sơ")
     expect(page.locator("#row-MT_HOSO_CAI")).to_contain_text("30/KH-BCĐ")
     expect(page.locator("#row-MT_BAT_XLHS")).to_contain_text("≥ 6 vụ")
-    screenshot("targets-7-dashboard-2025-H1-1280")
+    expect(page.locator("#row-MT_BAT_XLHS")).to_be_visible()
+    _fits(page, size)
+    _shot(screenshot, "targets-6-dashboard-2025-H1", size)
 
 
-def test_office_sets_2025_targets_through_excel(login, demo_server, page, screenshot, tmp_path):
+@pytest.mark.parametrize("size", list(SIZES))
+def test_office_sets_2025_targets_through_excel(login, demo_server, page, screenshot, tmp_path, size):
     base = demo_server.url
     Plan.objects.create(
         number="30/KH-BCĐ",
@@ -148,8 +174,8 @@ def test_office_sets_2025_targets_through_excel(login, demo_server, page, screen
         title="Kế hoạch công tác phòng, chống tội phạm năm 2025",
         unit=AdministrativeUnit.objects.get(code="200"),
     )
+    page.set_viewport_size(SIZES[size])
     login("vanphong")
-    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{base}/targets/200/2025/")
     page.select_option("#plan-select", str(Plan.objects.get(number="30/KH-BCĐ").pk))
     _submit_and_wait(page, page.get_by_role("button", name="Chọn"))
@@ -193,10 +219,8 @@ def test_office_sets_2025_targets_through_excel(login, demo_server, page, screen
         "H18: Chỉ tiêu loại “Có/Không” không đặt được theo cách “Giảm ít nhất % (so với cùng kỳ)”."
     )
     assert _targets("2025") == {}
-    screenshot("targets-8-upload-refused-1280")
-    page.set_viewport_size({"width": 375, "height": 800})
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
-    screenshot("targets-9-upload-refused-375")
+    _fits(page, size)
+    _shot(screenshot, "targets-7-upload-refused", size)
 
     page.set_input_files("#id_file", str(good))
     page.fill("#id_reason", "Giao chỉ tiêu năm 2025 (tệp Excel)")
@@ -214,18 +238,21 @@ def test_office_sets_2025_targets_through_excel(login, demo_server, page, screen
     assert set(history.values_list("history_user__username", "history_change_reason")) == {
         ("vanphong", "Giao chỉ tiêu năm 2025 (tệp Excel)")
     }
-    screenshot("targets-10-grid-after-upload-375", full_page=False)
+    _fits(page, size)
+    _shot(screenshot, "targets-8-grid-after-upload", size, full_page=False)
 
     # Downloaded again, the workbook holds what was uploaded.
     again = load_workbook(io.BytesIO(page.request.get(f"{base}/targets/200/2025.xlsx").body()))["chi_tieu"]
     assert again.cell(rows["MT_HOSO_CAI"], columns["06895"] + 1).value == 2
 
-    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{base}/dashboard/200/2025-H1/")
     page.wait_for_load_state("networkidle")
+    _open_details(page, size)
     expect(page.locator("#row-MT_HOSO_CAI")).to_contain_text("≥ 12 hồ sơ")
     expect(page.locator("#row-MT_TUDIEM")).to_contain_text("≤ 0 điểm")
-    screenshot("targets-11-dashboard-after-upload-1280")
+    expect(page.locator("#row-MT_TUDIEM")).to_be_visible()
+    _fits(page, size)
+    _shot(screenshot, "targets-9-dashboard-after-upload", size)
 
 
 def test_commune_officer_reads_own_targets_on_the_entry_page(login, demo_server, page, screenshot):
