@@ -84,16 +84,22 @@ class StaleVersionError(WorkflowError):
         self.seen_version = seen_version
         self.current_version = submission.version if submission else 0
         self.changes = changes
-        who = ""
-        when = ""
-        if submission is not None:
-            who = _display_user(submission.updated_by) or _("người khác")
-            when = format_datetime(submission.updated_at)
-        message = _(
-            "Báo cáo vừa được %(who)s thay đổi lúc %(when)s trong khi bạn đang nhập, nên chưa lưu gì. "
-            "Hãy xem các thay đổi, sửa lại nếu cần rồi bấm lưu lần nữa."
-        ) % {"who": who, "when": when}
-        super().__init__(message)
+        super().__init__(stale_version_message(submission))
+
+
+def stale_version_message(submission):
+    """The optimistic lock's message: who changed the report, when, and that nothing was
+    saved. Also on the entry page when figures kept in the browser are older than the
+    server's report (static/js/entry.js never puts them back silently)."""
+    who = ""
+    when = ""
+    if submission is not None:
+        who = _display_user(submission.updated_by) or _("người khác")
+        when = format_datetime(submission.updated_at)
+    return _(
+        "Báo cáo vừa được %(who)s thay đổi lúc %(when)s trong khi bạn đang nhập, nên chưa lưu gì. "
+        "Hãy xem các thay đổi, sửa lại nếu cần rồi bấm lưu lần nữa."
+    ) % {"who": who, "when": when}
 
 
 def format_date(day):

@@ -6,6 +6,7 @@ outside the user's scope) and changes data only through ``indicators.services``.
 
 import functools
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
@@ -95,6 +96,12 @@ def entry(request, unit_code, period_code):
     if request.method == "POST" and blocker:
         form = None
         status = 403  # the page says why (the blocker) and shows the figures read-only
+    elif request.method == "POST" and awaiting_review:
+        # A stale tab posting to a report submitted meanwhile: refused whatever was typed
+        # (before the input is judged), with the one way to edit it.
+        messages.error(request, services.AWAITING_REVIEW_MESSAGE)
+        form = None
+        status = 400  # as the service's refusal of a valid save (the offline queue reads it so)
     elif request.method == "POST":
         form = EntryForm(request.POST, submitting=submitting, **form_args)
         if form.is_valid():
@@ -153,6 +160,10 @@ def entry(request, unit_code, period_code):
         "previous_code": report.previous_code,
         "last_year_code": report.last_year_code,
         "conflict": conflict,
+        # Shown by static/js/entry.js when figures kept in the browser are older than this report.
+        "newer_message": services.stale_version_message(report.submission)
+        if form is not None and report.submission
+        else "",
         "can_review": access.can_review(request.user, unit),
         "own_targets": targets.own_targets(unit, period),
     }
@@ -594,6 +605,10 @@ def keepalive(request):
     return HttpResponse(status=204)
 
 
+# The worker fetches what the pages load, Bootstrap from the pinned CDN included, to keep
+# it for offline use: its own CSP (this answer's) must let it connect there; the pages'
+# CSP is unchanged (no connect-src beyond 'self').
+@csp_update({"connect-src": ["'self'", "https://cdn.jsdelivr.net"]})
 @require_GET
 def service_worker(request):
     """static/js/sw.js served from the site root, so that its scope covers every page."""

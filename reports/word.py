@@ -27,12 +27,17 @@ LINE_HEIGHT = 1.3  # em, as static/css/document.css
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 HEADER_DISTANCE_MM = 10
 SUBJECT_INSET = 0.08  # the trích yếu is set 8% in from each side, as in the PDF
-SUBJECT_RULE = 0.40  # of the trích yếu's width (Decree 30: 1/3 to 1/2)
+ISSUER_RULE = 0.40  # of the issuing body's name (Decree 30: 1/3 to 1/2)
+# Of the trích yếu's block, as static/css/document.css: the block is as wide as the text, at
+# most the 84% box. A wrapped trích yếu's longest line fills 90% of the box or more, so the
+# rule is 42-47% of that line (Decree 30: 1/3 to 1/2) and more than 1/3 of the body's width.
+SUBJECT_RULE = 0.42
 APPENDIX_WIDTHS_CM = [0.9, 4.6, 1.3, 1.5, 1.6, 1.4, 1.5, 1.5, 2.2]
 CONCLUSION_WIDTHS_CM = [0.9, 7.6, 3.8, 2.0, 2.2]
 SIGNATURE_SPACE_MM = 30
 QR_MM = 18
 LANGUAGE = "vi-VN"
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 VML_NS = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
 
 
@@ -162,9 +167,14 @@ def build(content, content_hash, *, meta, qr_png=None, serif="Times New Roman"):
         return para
 
     def page_number_field(para):
-        run = para.add_run()
-        run.font.size = Pt(13)
-        for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        """A PAGE field in 13 pt: begin, instruction, separator, result, end, each its own run
+        (LibreOffice sets the number in the paragraph's size, 14 pt, when there is no result run)."""
+        para.paragraph_format.line_spacing = Pt(13 * LINE_HEIGHT)
+        for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
+            run = para.add_run(text if kind == "text" else None)
+            run.font.size = Pt(13)
+            if kind == "text":
+                continue
             if kind:
                 element = OxmlElement("w:fldChar")
                 element.set(qn("w:fldCharType"), kind)
@@ -236,7 +246,7 @@ def build(content, content_hash, *, meta, qr_png=None, serif="Times New Roman"):
     paragraph(left, header["issuing_body"].upper(), bold=True, size=13, align=center)
     # Decree 30: a rule 1/3 to 1/2 as long as the issuing body's name; 40%, measured.
     name_mm = min(max(wrap_widths_mm(header["issuing_body"].upper(), 13, left_mm, bold=True) or [0]), left_mm)
-    rule(paragraph(left, align=center, after=4), (left_mm - SUBJECT_RULE * name_mm) / 2)
+    rule(paragraph(left, align=center, after=4), (left_mm - ISSUER_RULE * name_mm) / 2)
     paragraph(left, header["number_line"], size=13, align=center)
     first(right, header["national_name"], bold=True, size=12.5, align=center)
     motto = paragraph(right, header["motto"], bold=True, size=13, align=center)
@@ -252,8 +262,9 @@ def build(content, content_hash, *, meta, qr_png=None, serif="Times New Roman"):
     subject = paragraph(document, content["subject"], bold=True, align=center)
     subject.paragraph_format.left_indent = subject.paragraph_format.right_indent = Mm(inset)
     box_mm = TEXT_WIDTH_MM - 2 * inset
-    longest = max(wrap_widths_mm(content["subject"], 14, box_mm, bold=True) or [box_mm])
-    rule_inset = (TEXT_WIDTH_MM - SUBJECT_RULE * longest) / 2
+    lines = wrap_widths_mm(content["subject"], 14, box_mm, bold=True) or [box_mm]
+    block = box_mm if len(lines) > 1 else lines[0]  # CSS width: fit-content, max-width: 84%
+    rule_inset = (TEXT_WIDTH_MM - SUBJECT_RULE * block) / 2
     rule(paragraph(document, align=center, before=3, after=12), rule_inset)
     if content["document"]["corrects"]:
         paragraph(
@@ -446,12 +457,14 @@ def documents_language():
 
 def _clean_package(document, meta, content_hash):
     """Metadata of this document, not of python-docx's template: core and app properties,
-    and no bibliography part or thumbnail left over."""
+    and no bibliography part, Word 2010 style copy or thumbnail left over."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
     part = document.part
     for rel_id, rel in list(part.rels.items()):
-        if rel.reltype == RT.CUSTOM_XML:
+        # The template's bibliography (customXml) and its Word 2010 copy of the styles
+        # (stylesWithEffects: en-US and the theme's fonts, not the styles set here).
+        if rel.reltype in (RT.CUSTOM_XML, STYLES_WITH_EFFECTS):
             part.rels.pop(rel_id)
     package = part.package
     for rel_id, rel in list(package.rels.items()):

@@ -156,7 +156,9 @@
   function labelOf(name) {
     var field = form.elements[name];
     var label = field && field.id ? form.querySelector("label[for='" + field.id + "']") : null;
-    return label ? label.textContent.replace(/\*/g, "").trim() : name;
+    var text = label ? label.textContent.replace(/\*/g, "").trim() : name;
+    // A note ("Ghi chú") is named with its figure: "Số vụ … (vụ) — Ghi chú".
+    return name.indexOf("n_") === 0 ? labelOf("v_" + name.slice(2)) + " — " + text : text;
   }
   function show(id, visible) {
     var element = document.getElementById(id);
@@ -207,6 +209,8 @@
       record = {
         version: Number(versionInput.value),
         values: values,
+        // What the server sent at that version, to tell the officer's own changes apart.
+        base: record ? record.base : server,
         pending: record ? record.pending : null,
         savedAt: Date.now()
       };
@@ -370,11 +374,16 @@
   if (data.answeredPost === "1") {
     // The server answered a save: refused (a value, a rule, a conflict) or from a stale
     // version. What the officer posted is in the form; keep it, nothing is queued now.
-    record = { version: Number(versionInput.value), values: snapshot(), pending: null, savedAt: Date.now() };
+    record = { version: Number(versionInput.value), values: snapshot(), base: null, pending: null, savedAt: Date.now() };
     store(record);
   } else if (record) {
     var mine = differing(record.values, server);
     if (record.version < serverVersion) {
+      // Only what the officer changed counts (a field left as the server sent it takes
+      // the newer server's value): the figures changed here that the server has otherwise.
+      if (record.base) {
+        mine = differing(record.values, record.base).filter(function (name) { return mine.indexOf(name) !== -1; });
+      }
       if (!mine.length) {
         record = null; // the save landed: the server has these values at a newer version
         drop();
@@ -390,8 +399,12 @@
         store(record);
         show("server-newer", true);
         document.getElementById("server-newer-use-mine").addEventListener("click", function () {
-          fill(record.values);
+          var chosen = {};
+          mine.forEach(function (name) { chosen[name] = record.values[name]; });
           record.version = serverVersion;
+          record.base = server;
+          fill(chosen);
+          record.values = snapshot();
           store(record);
           show("server-newer", false);
           status();
@@ -450,6 +463,7 @@
       record = {
         version: Number(versionInput.value),
         values: snapshot(),
+        base: record ? record.base : server,
         pending: { action: action, at: Date.now() },
         savedAt: Date.now()
       };

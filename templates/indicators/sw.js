@@ -13,6 +13,7 @@
 // - A page of another user makes the worker drop the previous user's pages; logout
 //   (static/js/app.js) drops every cache.
 // Only GET requests are handled: saves are queued by the page (entry.js), not here.
+// The worker's own CSP (the /sw.js answer's) lets it connect to the pinned CDN only.
 "use strict";
 
 const VERSION = "{{ cache_version }}";

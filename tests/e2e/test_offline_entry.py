@@ -5,12 +5,14 @@ check, and the CDN fallback. Each test checks what the officer sees and what the
 stored."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from committees.models import AdministrativeUnit
+from damha.assets import VENDOR_ASSETS, asset_url
 from indicators import services
 from indicators.models import Attachment, Figure, Period, Submission, SubmissionStatus
 from tests.e2e.conftest import ARTIFACTS, DEMO_PASSWORD
@@ -134,6 +136,178 @@ def test_draft_saved_offline_reaches_the_server_when_the_network_returns(phone, 
     assert page.evaluate(STORED_KEYS) == []
 
 
+# Every figure "Gửi báo cáo" requires for Quảng Tân (the demo's commune indicators).
+COMPLETE = {
+    "v_TTXH_VU": "3",
+    "v_TTXH_LAMRO": "2",
+    "v_ANTT_MOHINH": "1",
+    "v_MT_TUDIEM": "0",
+    "v_MT_NGHIEN_QL": "5",
+    "v_MT_HOSO_CAI": "1",
+    "v_MT_SAU_CAI": "3",
+}
+
+
+def test_report_sent_offline_is_submitted_when_the_network_returns(phone, login, demo_server, screenshot):
+    page = phone
+    _open_offline_ready(page, login, demo_server)
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("#connection-badge")).to_have_text("Ngoại tuyến — số liệu được giữ trên máy này")
+    for name, value in COMPLETE.items():
+        page.fill(f"input[name={name}]", value)
+    page.select_option("select[name=v_MT_QL_DAYDU]", "1")
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.locator("#pending-badge")).to_have_text("Chờ gửi")
+    expect(page.locator("#connection")).to_contain_text("“Gửi báo cáo” đang chờ gửi, sẽ tự gửi khi có mạng.")
+    _shot(screenshot, "offline-11-submit-queued-375", page)
+    assert _submission() is None
+
+    page.context.set_offline(False)  # nothing pressed: the queued "Gửi báo cáo" goes
+    expect(page.locator(".alert-success")).to_have_text(
+        "Đã gửi báo cáo 2024-H2. Chờ cơ quan thường trực duyệt.", timeout=20_000
+    )
+    expect(page.locator("#submission-state")).to_have_text("Đã gửi")
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_count(0)  # read-only now
+    expect(page.locator("[data-figure=v_TTXH_VU]")).to_have_text("3")
+    _shot(screenshot, "offline-12-submit-sent-375", page)
+    submission = _submission()
+    assert (submission.status, submission.version) == (SubmissionStatus.SUBMITTED, 2)
+    assert _figures() == {
+        "TTXH_VU": 3,
+        "TTXH_LAMRO": 2,
+        "ANTT_MOHINH": 1,
+        "MT_TUDIEM": 0,
+        "MT_NGHIEN_QL": 5,
+        "MT_HOSO_CAI": 1,
+        "MT_SAU_CAI": 3,
+        "MT_QL_DAYDU": 1,
+    }
+    assert page.evaluate(STORED_KEYS) == []
+
+
+def _save_on_another_device(value):
+    """The commune's report saved meanwhile from the office's computer."""
+    return services.save_figures(
+        user=get_user_model().objects.get(username="congan.quangtan"),
+        unit=AdministrativeUnit.objects.get(code="06913"),
+        period=Period.objects.get(code="2024-H2"),
+        values={"TTXH_VU": (value, "Nhập trên máy tính ở trụ sở")},
+        version=_submission().version if _submission() else 0,
+    )
+
+
+def test_restored_figures_can_be_discarded_for_the_servers(phone, login, demo_server, screenshot):
+    page = phone
+    _save_on_another_device(2)
+    login("congan.quangtan")
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("2")
+    page.fill("input[name=v_TTXH_VU]", "5")
+    page.fill("input[name=v_MT_NGHIEN_QL]", "6")
+    page.reload()  # a crash, a closed tab: the typed figures come back
+    expect(page.locator("#restore-notice")).to_contain_text("Đã khôi phục 2 số liệu chưa lưu")
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("5")
+    expect(page.locator("input[name=v_MT_NGHIEN_QL]")).to_have_value("6")
+
+    page.get_by_role("button", name="Bỏ các số liệu chưa lưu, dùng số liệu trên máy chủ").click()
+    expect(page.locator("#restore-notice")).to_be_hidden()
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("2")
+    expect(page.locator("input[name=v_MT_NGHIEN_QL]")).to_have_value("")
+    assert page.evaluate(STORED_KEYS) == []
+    page.reload()
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("2")
+    expect(page.locator("#restore-notice")).to_be_hidden()
+    assert _figures() == {"TTXH_VU": 2}  # the server was never touched
+    assert _submission().version == 1
+
+
+def test_kept_figures_never_silently_replace_a_newer_server_version(phone, login, demo_server, screenshot):
+    page = phone
+    login("congan.quangtan")
+    page.fill("input[name=v_TTXH_VU]", "5")  # typed against version 0, never saved
+    _save_on_another_device(9)  # version 1 on the server
+
+    page.reload()
+    notice = page.locator("#server-newer")
+    expect(notice).to_be_visible()
+    expect(page.locator("#server-newer-message")).to_contain_text(
+        "Báo cáo vừa được Công an xã Quảng Tân (demo) thay đổi lúc "
+    )
+    expect(page.locator("#server-newer-message")).to_contain_text("trong khi bạn đang nhập, nên chưa lưu gì.")
+    expect(page.locator("#server-newer-list li")).to_have_text(
+        ["Số vụ phạm tội về trật tự xã hội (vụ): bạn nhập 5 · trên máy chủ 9"]
+    )  # the note, changed only on the other device, is no choice of the officer's
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("9")  # the server's, not silently the 5
+    expect(page.locator("#restore-notice")).to_be_hidden()
+    # The choice, both buttons and the input in sight, below the sticky connection line.
+    notice.evaluate(
+        "element => window.scrollTo({top: element.getBoundingClientRect().top + window.scrollY - 40, behavior: 'instant'})"
+    )
+    _shot(screenshot, "offline-13-server-newer-375")
+
+    page.get_by_role("button", name="Dùng số liệu tôi đã nhập").click()
+    expect(notice).to_be_hidden()
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("5")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.locator(".alert-success")).to_have_text("Đã lưu nháp. Báo cáo chưa được gửi.")
+    assert _figures() == {"TTXH_VU": 5}  # chosen knowingly, saved over version 1
+    # The other device's note, untouched here, is kept.
+    assert Figure.objects.get(submission=_submission()).note == "Nhập trên máy tính ở trụ sở"
+    assert _submission().version == 2
+    assert page.evaluate(STORED_KEYS) == []
+
+
+def test_session_is_kept_alive_only_while_typing(phone, login, demo_server):
+    page = phone
+    page.clock.install()  # the page's clock, moved on by the test
+    login("congan.quangtan")
+    pings = []
+    page.on("request", lambda request: pings.append(request.method) if "/session/keepalive/" in request.url else None)
+    page.fill("input[name=v_TTXH_VU]", "1")
+    page.clock.run_for("05:00")  # five idle minutes: nobody types, nothing is asked
+    page.wait_for_timeout(500)
+    assert pings == []
+
+    with page.expect_response("**/session/keepalive/") as answer:
+        page.fill("input[name=v_TTXH_VU]", "2")  # typing again after more than four minutes
+    assert answer.value.status == 204
+    page.fill("input[name=v_TTXH_VU]", "3")
+    page.clock.run_for("01:00")
+    page.fill("input[name=v_TTXH_VU]", "4")
+    page.wait_for_timeout(500)
+    assert pings == ["POST"]  # at most one light request every four minutes
+
+
+def test_unsaved_figure_opens_offline_and_a_queued_draft_goes_when_the_page_is_opened_again(
+    phone, login, demo_server, screenshot
+):
+    page = phone
+    _open_offline_ready(page, login, demo_server)
+    page.fill("input[name=v_TTXH_VU]", "4")  # typed, not saved, then the signal goes
+
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("#offline-copy")).to_contain_text("Đang xem bản lưu trên máy (không có mạng)")
+    expect(page.locator("input[name=v_TTXH_VU]")).to_have_value("4")  # the officer's unsaved figure
+    expect(page.locator("input[name=v_MT_NGHIEN_QL]")).to_have_value("")  # the server's (none yet)
+    expect(page.locator("#restore-notice")).to_contain_text("Đã khôi phục 1 số liệu chưa lưu")
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.locator("#pending-badge")).to_have_text("Chờ gửi")
+    page.close()  # the officer closes the browser while still offline
+
+    page.context.set_offline(False)
+    again = page.context.new_page()
+    again.set_viewport_size(PHONE)
+    again.goto(demo_server.url + ENTRY)  # opened again, with the network: the queued save goes
+    expect(again.locator(".alert-success")).to_have_text("Đã lưu nháp. Báo cáo chưa được gửi.", timeout=20_000)
+    expect(again.locator("input[name=v_TTXH_VU]")).to_have_value("4")
+    expect(again.locator("#pending-badge")).to_have_count(0)
+    assert _figures() == {"TTXH_VU": 4}
+    assert (_submission().status, _submission().version) == (SubmissionStatus.DRAFT, 1)
+    assert again.evaluate(STORED_KEYS) == []
+
+
 def test_offline_save_conflicting_with_another_session_overwrites_nothing(phone, login, demo_server, screenshot):
     page = phone
     _open_offline_ready(page, login, demo_server)
@@ -200,6 +374,29 @@ def test_after_logout_nothing_of_the_user_is_readable_offline(phone, login, demo
     assert page.locator("input[name=v_TTXH_VU]").count() == 0
     _shot(screenshot, "offline-6-after-logout-375")
     assert _figures() == {}  # typed, never saved, and gone from the phone with the logout
+
+
+def test_the_next_user_of_the_phone_sees_nothing_of_the_previous_one_offline(phone, login, demo_server, screenshot):
+    page = phone
+    _open_offline_ready(page, login, demo_server)
+    page.fill("input[name=v_TTXH_VU]", "5")
+    page.context.clear_cookies(name="sessionid")  # Quảng Tân's session ended, no logout
+
+    login("congan.damha")  # a colleague from another commune on the same phone
+    expect(page).to_have_url(demo_server.url + "/entry/06916/2024-H2/")
+    page.wait_for_function(KEPT, timeout=20_000)
+    damha = str(get_user_model().objects.get(username="congan.damha").pk)
+    pages = [key for key in page.evaluate("() => caches.keys()") if key.startswith("damha-pages-")]
+    assert [key.rsplit("-u", 1)[1] for key in pages] == [damha]  # Quảng Tân's kept page is gone
+
+    page.context.set_offline(True)
+    page.goto(demo_server.url + ENTRY)  # Quảng Tân's entry page, offline
+    expect(page.locator("#offline-title")).to_have_text("Không có mạng")
+    expect(page.locator("#offline-pages a")).to_have_text(["Nhập số liệu · 06916 · kỳ 2024-H2"])
+    assert "Quảng Tân" not in page.locator("body").inner_text()
+    assert page.locator("input[name=v_TTXH_VU]").count() == 0
+    _shot(screenshot, "offline-15-next-user-375")
+    assert _figures() == {}
 
 
 def test_app_is_installable_and_its_start_url_opens_offline(
@@ -285,6 +482,7 @@ def test_return_reason_survives_an_expired_session(phone, login, demo_server, sc
     expect(page).to_have_url(demo_server.url + "/submission/06895/2024-H2/")
     expect(page.locator("#reason-restored")).to_have_text("Đã khôi phục lý do trả lại chưa gửi.")
     expect(page.get_by_label("Lý do")).to_have_value(reason)
+    page.locator("#reason-restored").scroll_into_view_if_needed()
     _shot(screenshot, "offline-9-reason-restored-375")
     page.locator("summary", has_text="Trả lại cho đơn vị sửa").click()
     with page.expect_navigation():
@@ -339,3 +537,43 @@ def test_leaving_warns_and_a_sent_report_is_taken_back_only_by_the_confirmed_wit
     last = submission.history.order_by("-history_id").first()
     assert (last.history_change_reason, last.history_user.username) == ("Rút lại để sửa", "congan.quangtan")
     assert dialogs == ["beforeunload"]  # saving and withdrawing never asked
+
+
+def _cdn_from_local_copies(route):
+    """The CDN, answered with the npm copies (the same bytes, so the same SRI hashes)."""
+    for name, asset in VENDOR_ASSETS.items():
+        if route.request.url == asset_url(name, "cdn"):
+            path = Path("node_modules") / asset["path"]
+            kind = "text/css" if path.suffix == ".css" else "text/javascript"
+            return route.fulfill(
+                status=200, body=path.read_bytes(), headers={"Content-Type": kind, "Access-Control-Allow-Origin": "*"}
+            )
+    return route.abort()
+
+
+def test_cdn_assets_load_through_the_service_worker_and_stay_for_offline(
+    phone, login, demo_server, settings, screenshot
+):
+    # The default: Bootstrap from the CDN, which loads (answered here with the same bytes).
+    settings.DAMHA_ASSETS = "cdn"
+    page = phone
+    page.context.route("https://cdn.jsdelivr.net/**", _cdn_from_local_copies)
+    _open_offline_ready(page, login, demo_server)
+    page.reload()  # now through the service worker, which fetches the CDN files itself
+    page.wait_for_load_state("load")
+    # The worker may connect to the CDN (its own CSP): the CDN copy is used, not the fallback.
+    assert page.locator("link[href^='/static/vendor/'], script[src^='/static/vendor/']").count() == 0
+    expect(page.get_by_role("button", name="Gửi báo cáo")).to_have_css("background-color", "rgb(13, 110, 253)")
+    kept = page.evaluate(
+        """() => caches.keys().then(keys => Promise.all(keys.filter(k => k.startsWith('damha-static-'))
+          .map(k => caches.open(k).then(c => c.keys())))).then(lists => lists.flat().map(r => r.url))"""
+    )
+    assert {asset_url("bootstrap_css", "cdn"), asset_url("bootstrap_js", "cdn")} <= set(kept)
+
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("#offline-copy")).to_contain_text("Đang xem bản lưu trên máy (không có mạng)")
+    # Styled offline from the CDN copy the worker kept.
+    expect(page.get_by_role("button", name="Gửi báo cáo")).to_have_css("background-color", "rgb(13, 110, 253)")
+    assert page.locator("link[href^='/static/vendor/'], script[src^='/static/vendor/']").count() == 0
+    _shot(screenshot, "offline-14-cdn-kept-offline-375", page)

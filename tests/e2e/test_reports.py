@@ -89,6 +89,11 @@ def test_print_view_looks_like_paper(login, demo_server, screenshot):
     expect(page.locator(".doc-national")).to_have_text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     expect(page.locator(".doc-place-date")).to_have_text("Đầm Hà, ngày 08 tháng 7 năm 2024")
     screenshot("report-print-view")
+    # On a phone: the paper shrinks to the screen, no sideways scrolling.
+    page.set_viewport_size({"width": 375, "height": 800})
+    expect(page.locator(".doc-code")).to_have_text(f"Mã xác thực: {report.verification_code}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot("report-print-view-375")
     page.emulate_media(media="print")
     expect(page.locator(".doc-toolbar")).to_be_hidden()
 

@@ -107,6 +107,19 @@ def test_draft_posted_to_a_submitted_report_is_refused_not_withdrawn(client_for,
     assert (submission.status, submission.version, submission.figures.get().value) == (S.SUBMITTED, 2, 3)
 
 
+def test_entry_page_carries_the_lock_message_for_figures_kept_against_an_older_version(client_for, world):
+    # static/js/entry.js shows it (with both values) instead of restoring older figures silently.
+    assert 'id="server-newer-message"></p>' in _text(client_for("officer_a").get(_entry()))  # no report yet
+    saved = services.save_figures(
+        user=world.officer_a, unit=world.a, period=world.h2, values={"VU": (3, "")}, version=0
+    )
+    when = timezone.localtime(saved.updated_at).strftime("%H:%M %d/%m/%Y")
+    assert (
+        f'id="server-newer-message">Báo cáo vừa được Công an Quảng Tân thay đổi lúc {when} trong khi bạn đang nhập, '
+        "nên chưa lưu gì. Hãy xem các thay đổi, sửa lại nếu cần rồi bấm lưu lần nữa.</p>"
+    ) in _text(client_for("officer_a").get(_entry()))
+
+
 WITHDRAW_EXPECTED = {
     "officer_a": (S.DRAFT, "Đã rút lại báo cáo về bản nháp."),
     "officer_b": (S.SUBMITTED, None),
@@ -200,6 +213,9 @@ def test_service_worker_is_served_from_the_root(client):
     # No stale worker: always revalidated (and, as every answer of the site, never stored).
     assert "no-cache" in response["Cache-Control"]
     assert 'const OFFLINE_URL = "/offline/";' in response.content.decode()
+    # The worker keeps the pinned CDN files: its own CSP lets it connect there, a page's does not.
+    assert "connect-src 'self' https://cdn.jsdelivr.net" in response["Content-Security-Policy"]
+    assert "connect-src" not in client.get(reverse("login"))["Content-Security-Policy"]
 
 
 def test_entry_page_is_marked_for_the_offline_cache_of_its_user_only(client_for, world):

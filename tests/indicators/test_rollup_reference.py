@@ -31,11 +31,27 @@ def generated(db):
     call_command("generate_scale_data", "--communes", "30", "--indicators", "20", "--years", "2", stdout=io.StringIO())
 
 
+@pytest.fixture(autouse=True)
+def _subtrees():
+    """entry_units() walks the tree once per (unit, level) and test (the walk is the same
+    for every indicator; the tree differs from test to test)."""
+    _SUBTREES.clear()
+    yield
+    _SUBTREES.clear()
+
+
+_SUBTREES = {}
+
+
 def entry_units(unit, level):
     """Units at ``level`` in ``unit``'s subtree (generated units are valid throughout)."""
-    if unit.level == level:
-        return [unit]
-    return [u for child in unit.children.all() for u in entry_units(child, level)]
+    key = (unit.pk, level)
+    if key not in _SUBTREES:
+        if unit.level == level:
+            _SUBTREES[key] = [unit]
+        else:
+            _SUBTREES[key] = [u for child in unit.children.all() for u in entry_units(child, level)]
+    return _SUBTREES[key]
 
 
 def half_value(unit, indicator, half):

@@ -206,6 +206,19 @@ def test_closed_period_says_so_and_refuses_a_post(world, client_for):
     assert Figure.objects.get().value == 1
 
 
+@pytest.mark.parametrize("typed", [{"VU": 5}, {"VU": "-3"}, {"VU": "abc"}])
+def test_a_post_to_a_submitted_report_is_refused_with_the_way_to_edit_it(world, client_for, typed):
+    """A stale tab saving a report submitted meanwhile: the same refusal, valid input or not."""
+    f.submission(world.a, world.h2, status=S.SUBMITTED, VU=1)
+    response = _post(client_for("officer_a"), version=1, **typed)
+    assert response.status_code == 400
+    text = _text(response)
+    assert "Báo cáo đã gửi, đang chờ duyệt nên không sửa được. Muốn sửa, bấm “Rút lại để sửa”" in text
+    assert 'name="v_VU"' not in text
+    assert Figure.objects.get().value == 1
+    assert Submission.objects.get().status == S.SUBMITTED
+
+
 def test_approved_report_says_by_whom(world, client_for):
     submission = f.submission(world.a, world.h2, status=S.APPROVED, VU=1)
     submission.approved_by = world.reviewer

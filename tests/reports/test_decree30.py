@@ -8,6 +8,7 @@ failing row reported.
 
 import copy
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -71,8 +72,12 @@ def _rule_under(page, chars, *, within_mm=6):
     return min(candidates, key=lambda r: r[2]) if candidates else None
 
 
-def measure_pdf(data, report):
-    """The Decree 30 table, measured on a PDF of the demo report."""
+def measure_pdf(data, report, *, issued=True):
+    """The Decree 30 table, measured on a PDF of the demo report.
+
+    ``issued=False``: the DOCX as LibreOffice lays it out; its own PDF's metadata and the
+    watermark (a shape there, not text) are not the document's and are checked in the DOCX's XML.
+    """
     rows = Checklist()
     pdf = open_pdf(data)
     pages = [Page(p) for p in pdf.pages]
@@ -101,7 +106,9 @@ def measure_pdf(data, report):
     ok, found = _size_ok(motto, 13)
     rows.check("tiêu ngữ 13 pt bold", ok and is_bold(motto) and one_line(motto), found)
     m0, m1, _t, _b = span(motto)
-    underline = [r for r in first.page.rects if abs(mm(r["x0"]) - m0) < 0.6 and abs(mm(r["x1"]) - m1) < 0.6]
+    # WeasyPrint fills the span's bottom border (a ring of two rectangles); LibreOffice draws a line.
+    edges = [(mm(r["x0"]), mm(r["x1"])) for r in first.page.rects] + [r[:2] for r in first.rules()]
+    underline = [edge for edge in edges if abs(edge[0] - m0) < 0.6 and abs(edge[1] - m1) < 0.6]
     rows.check("line under the tiêu ngữ as long as the text", bool(underline), (round(m0, 2), round(m1, 2)))
     n0, n1, *_ = span(national)
     rows.check("tiêu ngữ centred under the quốc hiệu", near((m0 + m1) / 2, (n0 + n1) / 2), round((m0 + m1) / 2, 2))
@@ -148,6 +155,12 @@ def measure_pdf(data, report):
     subject_rule = rules[0] if rules else None
     ratio = (subject_rule[1] - subject_rule[0]) / longest if subject_rule else 0
     rows.check("rule under the trích yếu 1/3–1/2 of its line", 1 / 3 <= ratio <= 1 / 2, round(ratio, 3))
+    length = subject_rule[1] - subject_rule[0] if subject_rule else 0
+    rows.check(
+        "that rule also 1/3–1/2 of the text width (165 mm)",
+        165 / 3 - 0.5 <= length <= 165 / 2 + 0.5,
+        round(length, 2),
+    )
     rows.check(
         "that rule centred", subject_rule and near((subject_rule[0] + subject_rule[1]) / 2, TEXT_CENTRE), subject_rule
     )
@@ -190,8 +203,14 @@ def measure_pdf(data, report):
         c_top > r_bottom and near(c0, TEXT_LEFT) and c_top - r_bottom > 15,  # the QR code sits between
         (round(c0, 2), round(c_top - r_bottom, 2)),
     )
+    # WeasyPrint draws the QR code's modules as lines, LibreOffice places the picture.
     qr = [line for line in sign_page.page.lines if r_bottom < mm(line["top"]) < c_top and mm(line["x1"]) < 60]
-    rows.check("a QR code between the recipients and the code", len(qr) > 20, len(qr))
+    pictures = [
+        image
+        for image in sign_page.page.images
+        if r_bottom < mm(image["top"]) < mm(image["bottom"]) < c_top and mm(image["x1"]) < 60
+    ]
+    rows.check("a QR code between the recipients and the code", len(qr) > 20 or pictures, (len(qr), len(pictures)))
 
     # Page numbers: none on page 1; centred in the top margin from page 2; 13 pt.
     rows.check("no page number on page 1", not any(line["top"] < 20 for line in first.lines()), first.lines()[0])
@@ -229,9 +248,14 @@ def measure_pdf(data, report):
     # Only prescribed elements: no hash on any page; the watermark only because it is demo data.
     text = "".join(p.text for p in pages)
     rows.check("no “SHA-256” or hash on the pages", "SHA-256" not in text and report.content_hash not in text, None)
-    watermarked = all("".join(c["text"] for c in p.rotated).replace(" ", "") == "DỮLIỆUMẪU" for p in pages)
-    rows.check("diagonal “DỮ LIỆU MẪU” on every page", watermarked, [len(p.rotated) for p in pages])
+    if issued:
+        watermarked = all("".join(c["text"] for c in p.rotated).replace(" ", "") == "DỮLIỆUMẪU" for p in pages)
+        rows.check("diagonal “DỮ LIỆU MẪU” on every page", watermarked, [len(p.rotated) for p in pages])
+    note = [word for word in ("Dữ liệu mẫu", "DỮ LIỆU MẪU", "minh họa") if word.lower() in text.lower()]
+    rows.check("no sample-data note in the text (the watermark says it)", not note, note)
 
+    if not issued:
+        return rows, len(pages)
     # Metadata.
     meta = pdf.metadata
     rows.check("title", meta.get("Title", "").startswith("Báo cáo 15/BC-BCĐ: Kết quả thực hiện"), meta.get("Title"))
@@ -261,6 +285,17 @@ def test_appendix_pages_are_numbered_on_their_own(report):
     assert pages[start].lines()[0]["text"] == "Phụ lục"
     assert pages[start + 1].lines()[0]["text"] == "2"  # not 5: the appendix counts from 1
     assert pages[start - 1].lines()[0]["text"] == str(start)
+
+
+def test_the_rule_under_a_one_line_trich_yeu_follows_its_length(report):
+    """The trích yếu's block shrinks to a short subject: the rule stays 1/3–1/2 of its line."""
+    content = copy.deepcopy(documents.content_for(report))
+    content["subject"] = "Kết quả công tác 6 tháng đầu năm 2024"
+    first = Page(open_pdf(exports.report_pdf(content, report.content_hash)).pages[0])
+    x0, x1, _top, bottom = span(first.find(content["subject"]))
+    (rule,) = [r for r in first.rules() if 0 < r[2] - bottom < 6]
+    assert 1 / 3 <= (rule[1] - rule[0]) / (x1 - x0) <= 1 / 2, (rule, x0, x1)
+    assert near((rule[0] + rule[1]) / 2, TEXT_CENTRE)
 
 
 def test_a_draft_keeps_its_section_numbers_with_a_placeholder(report_demo_data, client):
@@ -377,6 +412,8 @@ def measure_docx(data, report):
     everything = "\n".join(texts)
     footers = "".join(p.text for s in document.sections for p in s.footer.paragraphs)
     rows.check("no hash on the pages", "SHA-256" not in everything + footers and not footers.strip(), footers)
+    note = [word for word in ("dữ liệu mẫu", "minh họa") if word in everything.lower()]
+    rows.check("no sample-data note in the text (the watermark says it)", not note, note)
     recipients = document.tables[1].rows[0].cells[0]
     cell_text = [p.text for p in recipients.paragraphs]
     rows.check("verification code below “Nơi nhận”", cell_text[-1] == f"Mã xác thực: {report.verification_code}", None)
@@ -398,8 +435,17 @@ def measure_docx(data, report):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
     rows.check(
-        "no leftover bibliography or thumbnail", not any("customXml" in n or "thumbnail" in n for n in names), names
+        "no leftover bibliography, Word 2010 style copy or thumbnail",
+        not any("customXml" in n or "thumbnail" in n or "stylesWithEffects" in n for n in names),
+        names,
     )
+    # Every language named in any part is Vietnamese (an en-US left anywhere is proofed as English).
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = b"".join(archive.read(n) for n in names if n.endswith(".xml"))
+    languages = set(re.findall(rb'w:(?:val|eastAsia)="([a-z]{2}-[A-Z]{2})"', xml)) | set(
+        re.findall(rb"<dc:language>([^<]*)</dc:language>", xml)
+    )
+    rows.check("no language but vi-VN in any part", languages == {b"vi-VN"}, languages)
     return rows
 
 
@@ -417,9 +463,9 @@ def test_docx_passes_every_row_of_the_decree_30_table(client, report):
     assert len(rows.rows) >= 30
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed: make system-deps")
 def test_libreoffice_lays_out_the_docx_like_the_pdf(client, report, issued_pdf, tmp_path):
     """A real office suite: the quốc hiệu on one line, the same margins, the same page count."""
+    assert shutil.which("soffice"), "LibreOffice (soffice) is not installed: make system-deps"
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="vanphong"))
@@ -440,9 +486,14 @@ def test_libreoffice_lays_out_the_docx_like_the_pdf(client, report, issued_pdf, 
         capture_output=True,
         timeout=180,
     )
-    rendered = open_pdf((tmp_path / "report.pdf").read_bytes())
+    laid_out = (tmp_path / "report.pdf").read_bytes()
+    # Every row of the table, on LibreOffice's layout of the DOCX.
+    rows, count = measure_pdf(laid_out, report, issued=False)
+    assert not rows.failures(), "\n".join(rows.failures())
+    assert len(rows.rows) >= 40
+    rendered = open_pdf(laid_out)
     pages = [Page(p) for p in rendered.pages]
-    assert len(pages) == len(open_pdf(issued_pdf).pages) == 4
+    assert count == len(pages) == len(open_pdf(issued_pdf).pages) == 4
     national = pages[0].find(NATIONAL)
     assert one_line(national)
     assert sizes(national) == {12.5}
@@ -456,4 +507,10 @@ def test_libreoffice_lays_out_the_docx_like_the_pdf(client, report, issued_pdf, 
     last = max(line["top"] for line in subject_lines)
     rule = min((r for r in first.rules() if 0 < r[2] - last < 12), key=lambda r: r[2])
     assert 1 / 3 <= (rule[1] - rule[0]) / longest <= 1 / 2, (rule, longest)
+    assert 165 / 3 - 0.5 <= rule[1] - rule[0] <= 165 / 2 + 0.5, rule  # and of the text width
+    # The trích yếu breaks at the same words as in the PDF.
+    issued = Page(open_pdf(issued_pdf).pages[0])
+    assert [line["text"] for line in subject_lines] == [
+        line["text"] for line in issued.lines() if line["text"].strip() and line["text"].strip() in SUBJECT
+    ]
     assert pages[3].has("Phụ lục") and pages[3].has("Đánh giá")
