@@ -441,6 +441,11 @@ class _Checker:
             return None
         return number
 
+    def exists(self, where, row, key, codes, message, **names):
+        """Report ``row[key]`` when it names none of ``codes``; ``message`` calls it %(code)s."""
+        if row[key] is not None and row[key] not in codes:
+            self.error(where, message % {"code": row[key], **names})
+
     def unique(self, seen, key, where, what):
         """Remember ``key`` (a code or tuple); report a second entry with the same key."""
         if key is None:
@@ -483,6 +488,11 @@ def _rule_side(c, entry, key, where, indicators, levels):
 
 def _field(model, name):
     return model._meta.get_field(name)
+
+
+def _codes(model, field, rows):
+    """The codes ``model`` has stored, with those the file's ``rows`` add."""
+    return set(model.objects.values_list(field, flat=True)) | {row[field] for row in rows}
 
 
 def _check_units(c, entries, known):
@@ -574,8 +584,7 @@ def _check_successions(c, entries, known):
             "basis": c.text(entry, "basis", where, _field(UnitSuccession, "basis"), required=False),
         }
         for key, what in (("predecessor", _("đơn vị trước")), ("successor", _("đơn vị kế thừa"))):
-            if row[key] is not None and row[key] not in known["units"]:
-                c.error(where, _('%(what)s "%(code)s" không tồn tại.') % {"what": what, "code": row[key]})
+            c.exists(where, row, key, known["units"], _('%(what)s "%(code)s" không tồn tại.'), what=what)
         if row["predecessor"] is not None and row["predecessor"] == row["successor"]:
             c.error(where, _("một đơn vị không thể kế thừa chính nó."))
         pair = (row["predecessor"], row["successor"]) if row["predecessor"] and row["successor"] else None
@@ -597,7 +606,7 @@ def _check_plans(c, entries, known):
         }
         if c.unique(seen, row["number"], where, _('số văn bản "%(number)s"') % {"number": row["number"]}):
             rows.append(row)
-    known["plans"] = set(Plan.objects.values_list("number", flat=True)) | {row["number"] for row in rows}
+    known["plans"] = _codes(Plan, "number", rows)
     return rows
 
 
@@ -612,8 +621,7 @@ def _check_committees(c, entries, known):
             "unit": c.reference(entry, "unit", where, required=True),
             "members": [],
         }
-        if row["unit"] is not None and row["unit"] not in known["units"]:
-            c.error(where, _('đơn vị "%(code)s" không tồn tại.') % {"code": row["unit"]})
+        c.exists(where, row, "unit", known["units"], _('đơn vị "%(code)s" không tồn tại.'))
         names = {}
         for member_where, member in c.entries(entry.get("members", []), "members", MEMBER_KEYS, prefix=where):
             name = c.text(member, "name", member_where, _field(Member, "name"))
@@ -626,7 +634,7 @@ def _check_committees(c, entries, known):
                 row["members"].append(values)
         if c.unique(seen, row["code"], where, _('mã ban chỉ đạo "%(code)s"') % {"code": row["code"]}):
             rows.append(row)
-    known["committees"] = set(SteeringCommittee.objects.values_list("code", flat=True)) | {row["code"] for row in rows}
+    known["committees"] = _codes(SteeringCommittee, "code", rows)
     return rows
 
 
@@ -658,7 +666,7 @@ def _check_periods(c, entries, known):
                     )
         if c.unique(seen, code, where, _('mã kỳ "%(code)s"') % {"code": code}):
             rows.append(row)
-    known["periods"] = set(Period.objects.values_list("code", flat=True)) | {row["code"] for row in rows}
+    known["periods"] = _codes(Period, "code", rows)
     return rows
 
 
@@ -682,10 +690,8 @@ def _check_indicators(c, entries, known):
             "section": c.text(entry, "section", where, _field(F, "section"), required=False),
             "criteria": [],
         }
-        if row["committee"] is not None and row["committee"] not in known["committees"]:
-            c.error(where, _('ban chỉ đạo "%(code)s" không tồn tại.') % {"code": row["committee"]})
-        if row["plan"] is not None and row["plan"] not in known["plans"]:
-            c.error(where, _('văn bản "%(number)s" không tồn tại.') % {"number": row["plan"]})
+        c.exists(where, row, "committee", known["committees"], _('ban chỉ đạo "%(code)s" không tồn tại.'))
+        c.exists(where, row, "plan", known["plans"], _('văn bản "%(code)s" không tồn tại.'))
         criteria_seen = {}
         for criterion_where, criterion in c.entries(
             entry.get("criteria", []), "criteria", CRITERION_KEYS, prefix=where
@@ -781,8 +787,7 @@ def _check_targets(c, entries, known):
             ("plan", known["plans"], _('văn bản "%(code)s" không tồn tại.')),
         )
         for key, codes, message in checks:
-            if row[key] is not None and row[key] not in codes:
-                c.error(where, message % {"code": row[key]})
+            c.exists(where, row, key, codes, message)
         key = (row["indicator"], row["unit"], row["period"])
         what = _("chỉ tiêu giao %(key)s") % {"key": " · ".join(str(part) for part in key)}
         if c.unique(seen, key if None not in key else None, where, what):

@@ -123,7 +123,6 @@ class Row:
     denominator: float | int | None
     cumulative: float | int | None
     same_period_last_year: float | int | None
-    change: float | int | None
     target: Target | None
     percent: float | None
     status: str
@@ -131,6 +130,13 @@ class Row:
     cumulative_last_year: float | int | None = None
     coverage: Coverage | None = None
     children: list[ChildResult] = field(default_factory=list)
+
+    @property
+    def change(self):
+        """The actual less the same period last year (None when either is missing)."""
+        if self.actual is None or self.same_period_last_year is None:
+            return None
+        return self.actual - self.same_period_last_year
 
 
 @dataclass
@@ -891,7 +897,6 @@ def _row(values, indicator, current, previous, target):
         denominator=denominator,
         cumulative=cumulative,
         same_period_last_year=last_year,
-        change=actual - last_year if actual is not None and last_year is not None else None,
         target=target,
         percent=_percent(indicator, target, cumulative),
         status=status,

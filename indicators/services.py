@@ -677,28 +677,47 @@ def approve(*, user, submission, version=None):
         return locked
 
 
+@dataclasses.dataclass(frozen=True)
+class _SendBack:
+    """What differs between returning a submitted report and reopening an approved one."""
+
+    from_status: str
+    no_reason: str
+    refused: str  # may name the report's state as %(status)s
+    history: str
+
+
+_RETURN = _SendBack(
+    S.SUBMITTED,
+    gettext_lazy("Cần ghi lý do trả lại để đơn vị biết phải sửa gì."),
+    gettext_lazy("Chỉ trả lại được báo cáo đã gửi; báo cáo này đang ở trạng thái “%(status)s”."),
+    gettext_lazy("Trả lại: %(reason)s"),
+)
+_REOPEN = _SendBack(
+    S.APPROVED,
+    gettext_lazy("Cần ghi lý do mở lại báo cáo đã duyệt."),
+    gettext_lazy("Chỉ mở lại được báo cáo đã duyệt."),
+    gettext_lazy("Mở lại: %(reason)s"),
+)
+
+
 def return_submission(*, user, submission, reason, version=None):
     """Return a submitted report to its unit with a reason the officer will see."""
-    with transaction.atomic():
-        reason = _required_reason(reason, _("Cần ghi lý do trả lại để đơn vị biết phải sửa gì."))
-        locked = _locked_for_review(user, submission, version)
-        if locked.status != S.SUBMITTED:
-            raise WorkflowError(
-                _("Chỉ trả lại được báo cáo đã gửi; báo cáo này đang ở trạng thái “%(status)s”.")
-                % {"status": locked.get_status_display()}
-            )
-        _advance(locked, user, _("Trả lại: %(reason)s") % {"reason": reason}, status=S.RETURNED, return_reason=reason)
-        return locked
+    return _send_back(user, submission, reason, version, _RETURN)
 
 
 def reopen(*, user, submission, reason, version=None):
     """Unlock an approved report: it goes back to the unit as returned, with the reason."""
+    return _send_back(user, submission, reason, version, _REOPEN)
+
+
+def _send_back(user, submission, reason, version, words):
     with transaction.atomic():
-        reason = _required_reason(reason, _("Cần ghi lý do mở lại báo cáo đã duyệt."))
+        reason = _required_reason(reason, str(words.no_reason))
         locked = _locked_for_review(user, submission, version)
-        if locked.status != S.APPROVED:
-            raise WorkflowError(_("Chỉ mở lại được báo cáo đã duyệt."))
-        _advance(locked, user, _("Mở lại: %(reason)s") % {"reason": reason}, status=S.RETURNED, return_reason=reason)
+        if locked.status != words.from_status:
+            raise WorkflowError(words.refused % {"status": locked.get_status_display()})
+        _advance(locked, user, words.history % {"reason": reason}, status=S.RETURNED, return_reason=reason)
         return locked
 
 

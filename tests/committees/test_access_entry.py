@@ -9,19 +9,17 @@ from tests import factories as f
 
 
 @pytest.fixture
-def cast(db):
-    province, district, (a, b) = f.tree("200", ("A", "B"))
-    users = {
-        "officer_a": f.user("officer_a", (Role.ENTRY, a)),
-        "officer_b": f.user("officer_b", (Role.ENTRY, b)),
-        "reviewer": f.user("reviewer", (Role.REVIEW, district)),
-        "leader": f.user("leader", (Role.VIEW, district)),
-        "office": f.user("office", (Role.OFFICE, district)),
-        "district_clerk": f.user("district_clerk", (Role.ENTRY, district)),
-        "province_reviewer": f.user("province_reviewer", (Role.REVIEW, province)),
-        "admin": f.user("admin", superuser=True),
+def cast(world):
+    """The one cast (tests/cast.py) and two more: an entry role on the district, a review role on the province."""
+    return {
+        "province": world.province,
+        "district": world.district,
+        "a": world.a,
+        "b": world.b,
+        **world.users,
+        "district_clerk": f.user("district_clerk", (Role.ENTRY, world.district)),
+        "province_reviewer": f.user("province_reviewer", (Role.REVIEW, world.province)),
     }
-    return {"province": province, "district": district, "a": a, "b": b, **users}
 
 
 # (user, unit) → (can_enter, can_review, can_import, can_reopen)
@@ -77,7 +75,8 @@ def test_who_manages_periods_and_uses_the_import_page(cast, who, expected):
 
 
 def test_reopeners_and_entry_users_of_a_unit(cast):
-    assert access.reopeners_of(cast["a"]) == ["office", "province_reviewer", "reviewer"]
+    # By user name; a user with a full name (the cast's reviewer) is shown by it.
+    assert access.reopeners_of(cast["a"]) == ["office", "province_reviewer", "Công an huyện"]
     assert [user.username for user in access.entry_users_of(cast["a"])] == ["district_clerk", "officer_a"]
     # The standing agency enters its own unit's figures, so it is an entry user of the district.
     assert [user.username for user in access.entry_users_of(cast["district"])] == ["district_clerk", "reviewer"]

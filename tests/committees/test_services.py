@@ -144,26 +144,27 @@ def test_cycle_through_earlier_succession_is_refused(district):
     assert any("không có hiệu lực" in m or "vòng lặp" in m for m in error.value.messages)
 
 
-def test_gap_and_overlap_are_refused(district):
+@pytest.mark.parametrize(
+    ("effective_on", "message"),
+    [
+        # A gap: A ended on 30/06/2025, months before the merger.
+        (datetime.date(2026, 1, 1), "Đơn vị A (A) đã hết hiệu lực từ 30/06/2025, trước ngày thay đổi 01/01/2026."),
+        # An overlap: A is still in force after the merger's day.
+        (datetime.date(2025, 1, 1), "Đơn vị A (A) đang có hiệu lực đến 30/06/2025, trùng với giai đoạn sau thay đổi."),
+    ],
+    ids=["gap", "overlap"],
+)
+def test_gap_and_overlap_are_refused(district, effective_on, message):
     record_change(kind=ChangeKind.DISSOLVE, effective_on=JULY, basis="", predecessor_codes=["A"])
-    with pytest.raises(UnitChangeError) as gap:
+    with pytest.raises(UnitChangeError) as error:
         record_change(
             kind=ChangeKind.MERGE,
-            effective_on=datetime.date(2026, 1, 1),
+            effective_on=effective_on,
             basis="",
             predecessor_codes=["A"],
             successors=[NewUnit("N", "n")],
         )
-    assert gap.value.messages == ["Đơn vị A (A) đã hết hiệu lực từ 30/06/2025, trước ngày thay đổi 01/01/2026."]
-    with pytest.raises(UnitChangeError) as early:
-        record_change(
-            kind=ChangeKind.MERGE,
-            effective_on=datetime.date(2025, 1, 1),
-            basis="",
-            predecessor_codes=["A"],
-            successors=[NewUnit("N", "n")],
-        )
-    assert early.value.messages == ["Đơn vị A (A) đang có hiệu lực đến 30/06/2025, trùng với giai đoạn sau thay đổi."]
+    assert error.value.messages == [message]
 
 
 def test_dissolving_a_parent_with_living_children_is_refused(district):

@@ -24,22 +24,28 @@ def test_unit_change_page_is_for_administrators_only(client, units):
     assert client.get(URL).status_code == 302
 
 
+def _merge_form(**extra):
+    data = {
+        "kind": "merge",
+        "effective_on": "2025-07-01",
+        "basis": "Nghị quyết số 1679/NQ-UBTVQH15 ngày 16/6/2025",
+        "predecessors": ["A", "B"],
+        "new_code": "A-2025",
+        "new_unit_name": "Xã A mới",
+        "parent": "22",
+        "level": "commune",
+        "kind_label": "xã",
+        "action": "preview",
+    }
+    data.update(extra)
+    return data
+
+
 def test_administrator_records_merger_through_the_page(client, units):
     client.force_login(f.user("root", superuser=True))
     response = client.post(
         URL,
-        {
-            "kind": "merge",
-            "effective_on": "2025-07-01",
-            "basis": "Nghị quyết số 1679/NQ-UBTVQH15",
-            "predecessors": ["A", "B"],
-            "new_code": "AB",
-            "new_unit_name": "Xã AB",
-            "parent": "22",
-            "level": "commune",
-            "kind_label": "xã",
-            "action": "confirm",
-        },
+        _merge_form(basis="Nghị quyết số 1679/NQ-UBTVQH15", new_code="AB", new_unit_name="Xã AB", action="confirm"),
     )
     assert response.status_code == 200
     assert "Đã ghi nhận thay đổi đơn vị hành chính." in response.content.decode()
@@ -78,23 +84,6 @@ def test_unit_change_page_speaks_the_chosen_language(client, units):
     client.cookies["django_language"] = "vi"
     body = client.get(URL).content.decode()
     assert '<option value="merge">Sáp nhập (nhiều đơn vị thành một)</option>' in body
-
-
-def _merge_form(**extra):
-    data = {
-        "kind": "merge",
-        "effective_on": "2025-07-01",
-        "basis": "Nghị quyết số 1679/NQ-UBTVQH15 ngày 16/6/2025",
-        "predecessors": ["A", "B"],
-        "new_code": "A-2025",
-        "new_unit_name": "Xã A mới",
-        "parent": "22",
-        "level": "commune",
-        "kind_label": "xã",
-        "action": "preview",
-    }
-    data.update(extra)
-    return data
 
 
 def test_the_form_lists_units_to_pick(client, units):

@@ -27,20 +27,12 @@ PDF = (
 GRID_CODES = ["200", *COMMUNE_CODES]
 
 
-def _targets_2025():
+def _targets(year):
+    """{(indicator, unit): (comparison, value)} of the grid's units for the year ``year``."""
     return {
         (indicator, unit): (comparison, value)
         for indicator, unit, comparison, value in Target.objects.filter(
-            period__code="2025", unit__code__in=GRID_CODES
-        ).values_list("indicator__code", "unit__code", "comparison", "value")
-    }
-
-
-def _targets_2024():
-    return {
-        (indicator, unit): (comparison, value)
-        for indicator, unit, comparison, value in Target.objects.filter(
-            period__code="2024", unit__code__in=GRID_CODES
+            period__code=year, unit__code__in=GRID_CODES
         ).values_list("indicator__code", "unit__code", "comparison", "value")
     }
 
@@ -105,8 +97,8 @@ def test_office_sets_2025_targets_through_the_grid(login, demo_server, page, scr
     _submit_and_wait(page, page.locator("#split-save"))
     expect(page.locator(".alert-success")).to_contain_text("Đã chia chỉ tiêu")
 
-    saved = _targets_2025()
-    expected = {**_targets_2024(), ("MT_BAT_XLHS", "200"): ("at_least", Decimal(6))}
+    saved = _targets("2025")
+    expected = {**_targets("2024"), ("MT_BAT_XLHS", "200"): ("at_least", Decimal(6))}
     expected.update(
         {
             ("MT_HOSO_CAI", code): ("at_least", Decimal(v))
@@ -130,7 +122,7 @@ def test_office_sets_2025_targets_through_the_grid(login, demo_server, page, scr
     screenshot("targets-4-grid-375", full_page=False)
     _submit_and_wait(page, page.locator("#grid-save"))
     expect(page.locator(".alert-success")).to_have_text("Đã lưu chỉ tiêu năm 2025: 0 mới, 1 sửa, 0 xóa.")
-    assert _targets_2025()[("ANTT_MOHINH", "06895")] == ("at_least", Decimal(2))
+    assert _targets("2025")[("ANTT_MOHINH", "06895")] == ("at_least", Decimal(2))
     page.goto(f"{base}/targets/200/2025/split/MT_HOSO_CAI/")
     screenshot("targets-5-split-375")
     page.goto(f"{base}/targets/200/2025/history/")
@@ -173,7 +165,7 @@ def test_office_sets_2025_targets_through_excel(login, demo_server, page, screen
     rows = {sheet.cell(r, 1).value: r for r in range(5, sheet.max_row + 1)}
     columns = {sheet.cell(3, c).value: c for c in range(4, sheet.max_column + 1, 2)}
     words = {"at_least": "≥", "at_most": "≤", "reduce_by": "giảm", "reduce_by_percent": "giảm %"}
-    for (indicator, unit), (comparison, value) in _targets_2024().items():
+    for (indicator, unit), (comparison, value) in _targets("2024").items():
         sheet.cell(rows[indicator], columns[unit]).value = words[comparison]
         sheet.cell(rows[indicator], columns[unit] + 1).value = int(value)
     for code, share in zip(COMMUNE_CODES, [2, 2, 2, 1, 1, 1, 1, 1, 1], strict=True):
@@ -200,7 +192,7 @@ def test_office_sets_2025_targets_through_excel(login, demo_server, page, screen
     expect(errors).to_contain_text(
         "H18: Chỉ tiêu loại “Có/Không” không đặt được theo cách “Giảm ít nhất % (so với cùng kỳ)”."
     )
-    assert _targets_2025() == {}
+    assert _targets("2025") == {}
     screenshot("targets-8-upload-refused-1280")
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
@@ -210,14 +202,14 @@ def test_office_sets_2025_targets_through_excel(login, demo_server, page, screen
     page.fill("#id_reason", "Giao chỉ tiêu năm 2025 (tệp Excel)")
     _submit_and_wait(page, page.locator("#upload-submit"))
     expect(page.locator(".alert-success")).to_have_text("Đã nhập tệp chỉ tiêu năm 2025: 36 mới, 0 sửa, 0 xóa.")
-    expected = dict(_targets_2024())
+    expected = dict(_targets("2024"))
     expected.update(
         {
             ("MT_HOSO_CAI", code): ("at_least", Decimal(v))
             for code, v in zip(COMMUNE_CODES, [2, 2, 2, 1, 1, 1, 1, 1, 1], strict=True)
         }
     )
-    assert _targets_2025() == expected
+    assert _targets("2025") == expected
     history = Target.history.filter(period__code="2025", unit__code__in=GRID_CODES)
     assert set(history.values_list("history_user__username", "history_change_reason")) == {
         ("vanphong", "Giao chỉ tiêu năm 2025 (tệp Excel)")

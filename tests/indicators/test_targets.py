@@ -42,6 +42,12 @@ def setup(demo):
     }
 
 
+@pytest.fixture
+def args(setup):
+    """What every write to the 2025 grid names: the office, the district, the year, the plan."""
+    return {"user": setup["office"], "unit": setup["district"], "period": setup["year"], "plan": setup["plan"]}
+
+
 def _targets(period="2025"):
     """The targets of the district-200 grid (the demo's 2025 targets of the new communes are not in it)."""
     return {
@@ -121,13 +127,9 @@ def test_grid_holds_the_unit_and_its_communes_valid_that_year(setup):
     assert targets.target_grid(unit=setup["district"], period=Period.objects.get(code="2024")).count == 27
 
 
-def test_save_grid_creates_changes_and_removes_with_history(setup):
-    office, district, year, plan = setup["office"], setup["district"], setup["year"], setup["plan"]
+def test_save_grid_creates_changes_and_removes_with_history(setup, args):
     result = targets.save_grid(
-        user=office,
-        unit=district,
-        period=year,
-        plan=plan,
+        **args,
         reason="Giao chỉ tiêu năm 2025",
         inputs={
             ("MT_BAT_XLHS", "200"): CellInput(C.AT_LEAST, "6"),
@@ -144,10 +146,7 @@ def test_save_grid_creates_changes_and_removes_with_history(setup):
         ("MT_QL_DAYDU", "06916"): ("at_least", Decimal(1), "30/KH-BCĐ"),
     }
     result = targets.save_grid(
-        user=office,
-        unit=district,
-        period=year,
-        plan=plan,
+        **args,
         reason="Điều chỉnh theo góp ý",
         inputs={
             ("MT_BAT_XLHS", "200"): CellInput(C.AT_LEAST, "7"),
@@ -161,7 +160,9 @@ def test_save_grid_creates_changes_and_removes_with_history(setup):
         ("TTXH_TYLE", "200"): ("at_least", Decimal("80.5"), "30/KH-BCĐ"),
         ("MT_QL_DAYDU", "06916"): ("at_least", Decimal(1), "30/KH-BCĐ"),
     }
-    history = Target.history.filter(period_id=year.pk, unit__code__in=["200", *COMMUNE_CODES]).order_by("history_id")
+    history = Target.history.filter(period_id=setup["year"].pk, unit__code__in=["200", *COMMUNE_CODES]).order_by(
+        "history_id"
+    )
     assert [
         (h.history_type, h.indicator.code, h.unit.code, h.value, h.history_user.username, h.history_change_reason)
         for h in history
@@ -175,14 +176,11 @@ def test_save_grid_creates_changes_and_removes_with_history(setup):
     ]
 
 
-def test_save_grid_refuses_every_bad_cell_and_writes_nothing(setup):
+def test_save_grid_refuses_every_bad_cell_and_writes_nothing(args):
     before = (_targets("2024"), Target.history.count())
     with pytest.raises(targets.TargetError) as refused:
         targets.save_grid(
-            user=setup["office"],
-            unit=setup["district"],
-            period=setup["year"],
-            plan=setup["plan"],
+            **args,
             reason="Thử",
             inputs={
                 ("MT_BAT_XLHS", "200"): CellInput(C.AT_LEAST, "6"),  # valid, yet not written
@@ -213,31 +211,25 @@ def test_save_grid_refuses_every_bad_cell_and_writes_nothing(setup):
     assert (_targets("2024"), Target.history.count()) == before
 
 
-def test_save_grid_refuses_a_stale_page_a_missing_reason_or_plan_and_other_scopes(setup):
-    args = {"unit": setup["district"], "period": setup["year"], "plan": setup["plan"]}
+def test_save_grid_refuses_a_stale_page_a_missing_reason_or_plan_and_other_scopes(setup, args):
     seen = targets.target_grid(unit=setup["district"], period=setup["year"]).fingerprint
     one = {("MT_BAT_XLHS", "200"): CellInput(C.AT_LEAST, "6")}
-    targets.save_grid(user=setup["office"], inputs=one, reason="Lần 1", seen=seen, **args)
+    targets.save_grid(inputs=one, reason="Lần 1", seen=seen, **args)
     with pytest.raises(targets.TargetError, match="vừa được người khác thay đổi"):
         targets.save_grid(
-            user=setup["office"],
-            inputs={("MT_BAT_XLHS", "200"): CellInput(C.AT_LEAST, "9")},
-            reason="Lần 2",
-            seen=seen,
-            **args,
+            inputs={("MT_BAT_XLHS", "200"): CellInput(C.AT_LEAST, "9")}, reason="Lần 2", seen=seen, **args
         )
     with pytest.raises(targets.TargetError, match="Cần ghi lý do"):
-        targets.save_grid(user=setup["office"], inputs=one, reason="  ", **args)
+        targets.save_grid(inputs=one, reason="  ", **args)
     with pytest.raises(targets.TargetError, match="Chọn văn bản"):
-        targets.save_grid(user=setup["office"], inputs=one, reason="x", **{**args, "plan": None})
+        targets.save_grid(inputs=one, reason="x", **{**args, "plan": None})
     for name in ("lanhdao", "duyet", "congan.quangtan"):
         with pytest.raises(PermissionDenied, match="không thuộc phạm vi giao chỉ tiêu"):
-            targets.save_grid(user=_user(name), inputs=one, reason="x", **args)
+            targets.save_grid(inputs=one, reason="x", **{**args, "user": _user(name)})
     assert _targets() == {("MT_BAT_XLHS", "200"): ("at_least", Decimal(6), "30/KH-BCĐ")}
 
 
-def test_copy_from_last_year_fills_empty_cells_only(setup):
-    args = {"user": setup["office"], "unit": setup["district"], "period": setup["year"], "plan": setup["plan"]}
+def test_copy_from_last_year_fills_empty_cells_only(setup, args):
     targets.save_grid(inputs={("MT_BAT_XLHS", "200"): CellInput(C.AT_LEAST, "6")}, reason="Đặt trước một ô", **args)
     result = targets.copy_from_last_year(**args)
     assert (result.copied, result.kept, result.skipped) == (26, 1, 0)
@@ -254,8 +246,7 @@ def test_copy_from_last_year_fills_empty_cells_only(setup):
     assert (again.copied, again.kept, again.skipped) == (0, 27, 0)
 
 
-def test_split_a_district_target_across_communes(setup):
-    args = {"user": setup["office"], "unit": setup["district"], "period": setup["year"], "plan": setup["plan"]}
+def test_split_a_district_target_across_communes(setup, args):
     hoso = Indicator.objects.get(code="MT_HOSO_CAI")
     targets.copy_from_last_year(**args)  # the district's "at least 12" files
     shares = dict(zip(COMMUNE_CODES, ["2", "1", "1", "1", "1", "2", "2", "1", "1"], strict=True))
@@ -291,8 +282,7 @@ def test_split_a_district_target_across_communes(setup):
     )
 
 
-def test_split_is_refused_where_shares_cannot_add_up(setup):
-    args = {"user": setup["office"], "unit": setup["district"], "period": setup["year"], "plan": setup["plan"]}
+def test_split_is_refused_where_shares_cannot_add_up(setup, args):
     targets.save_grid(
         inputs={
             ("TTXH_VU", "200"): CellInput(C.REDUCE_BY_PERCENT, "10"),

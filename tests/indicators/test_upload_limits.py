@@ -108,16 +108,24 @@ def _nothing_written():
     return Submission.objects.count() == 0 and Figure.objects.count() == 0 and Figure.history.count() == 0
 
 
+def _assert_refused(data, name, user, error):
+    """Refused with ``error`` as its only error, in bounded memory and time, writing nothing."""
+    refusal, peak, seconds = _measured(data, name, user)
+    assert [str(e) for e in refusal.errors] == [error]
+    assert peak < PEAK_BYTES and seconds < SECONDS
+    assert _nothing_written()
+
+
 def test_declared_full_sheet_with_a_far_down_cell_is_refused_in_bounded_memory(world):
     body = HEADER_ROW + '<row r="1048576">' + _cell("XFD1048576", "x") + "</row>"
     data = _xlsx(body, dimension="A1:XFD1048576")
     assert len(data) < 2000  # the probe's file was 1.6 KB
-    error, peak, seconds = _measured(data, "bom.xlsx", world.reviewer)
-    assert [str(e) for e in error.errors] == [
-        f"Dòng 1: Không nhập tệp Excel này: bảng tính có hơn 20.000 dòng ({LIMITS_TEXT})."
-    ]
-    assert peak < PEAK_BYTES and seconds < SECONDS
-    assert _nothing_written()
+    _assert_refused(
+        data,
+        "bom.xlsx",
+        world.reviewer,
+        f"Dòng 1: Không nhập tệp Excel này: bảng tính có hơn 20.000 dòng ({LIMITS_TEXT}).",
+    )
 
 
 def test_declared_dimension_alone_does_not_pad_rows(world):
@@ -157,34 +165,34 @@ def test_a_far_down_cell_within_the_command_limits_builds_no_rows_in_between():
 
 def test_a_value_beyond_the_column_limit_is_refused(world):
     body = HEADER_ROW + '<row r="2">' + _cell("A2", "06913") + _cell("XFD2", "far") + "</row>"
-    error, peak, _seconds = _measured(_xlsx(body, dimension="A1:XFD2"), "wide.xlsx", world.reviewer)
-    assert [str(e) for e in error.errors] == [
-        f"Dòng 1: Không nhập tệp Excel này: dòng 2 có dữ liệu ở cột thứ 16.384, vượt quá 30 cột ({LIMITS_TEXT})."
-    ]
-    assert peak < PEAK_BYTES
-    assert _nothing_written()
+    _assert_refused(
+        _xlsx(body, dimension="A1:XFD2"),
+        "wide.xlsx",
+        world.reviewer,
+        f"Dòng 1: Không nhập tệp Excel này: dòng 2 có dữ liệu ở cột thứ 16.384, vượt quá 30 cột ({LIMITS_TEXT}).",
+    )
 
 
 def test_twenty_megabytes_of_empty_rows_are_refused_quickly(world):
     body = HEADER_ROW + "<row/>" * (20 * 1024 * 1024 // len("<row/>"))
     data = _xlsx(body)
     assert len(data) < 40_000  # the probe's file was 31 KB
-    error, peak, seconds = _measured(data, "rows.xlsx", world.reviewer)
-    assert [str(e) for e in error.errors] == [
-        f"Dòng 1: Không nhập tệp Excel này: bảng tính có hơn 20.000 dòng ({LIMITS_TEXT})."
-    ]
-    assert peak < PEAK_BYTES and seconds < SECONDS
-    assert _nothing_written()
+    _assert_refused(
+        data,
+        "rows.xlsx",
+        world.reviewer,
+        f"Dòng 1: Không nhập tệp Excel này: bảng tính có hơn 20.000 dòng ({LIMITS_TEXT}).",
+    )
 
 
 def test_declared_unzipped_size_over_the_limit_is_refused_before_parsing(world):
     body = HEADER_ROW + "<!--" + " " * (49 * 1024 * 1024) + "-->"
-    error, peak, seconds = _measured(_xlsx(body), "big.xlsx", world.reviewer)
-    assert [str(e) for e in error.errors] == [
-        f"Dòng 1: Không nhập tệp Excel này: tệp quá lớn khi giải nén ({LIMITS_TEXT})."
-    ]
-    assert seconds < SECONDS
-    assert _nothing_written()
+    _assert_refused(
+        _xlsx(body),
+        "big.xlsx",
+        world.reviewer,
+        f"Dòng 1: Không nhập tệp Excel này: tệp quá lớn khi giải nén ({LIMITS_TEXT}).",
+    )
 
 
 def test_an_xml_entity_declaration_is_refused(world):
@@ -198,20 +206,19 @@ def test_an_xml_entity_declaration_is_refused(world):
                     b"<worksheet", b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]><worksheet', 1
                 )
             target.writestr(item, content)
-    error, _peak, _seconds = _measured(buffer.getvalue(), "dtd.xlsx", world.reviewer)
-    assert [str(e) for e in error.errors] == [
-        "Dòng 1: Không nhập tệp Excel này: tệp Excel có khai báo DOCTYPE, không phải tệp Excel thông thường."
-    ]
+    _assert_refused(
+        buffer.getvalue(),
+        "dtd.xlsx",
+        world.reviewer,
+        "Dòng 1: Không nhập tệp Excel này: tệp Excel có khai báo DOCTYPE, không phải tệp Excel thông thường.",
+    )
 
 
 def test_csv_over_the_row_limit_is_refused_with_the_limits(world):
     data = ("unit_code,indicator_code,period,value,note\n" + "06913,VU,2024-H2,x,\n" * 100_000).encode()
-    error, peak, seconds = _measured(data, "many.csv", world.reviewer)
-    assert [str(e) for e in error.errors] == [
-        f"Dòng 20001: Không nhập tệp CSV này: tệp có hơn 20.000 dòng ({LIMITS_TEXT})."
-    ]
-    assert peak < PEAK_BYTES and seconds < SECONDS
-    assert _nothing_written()
+    _assert_refused(
+        data, "many.csv", world.reviewer, f"Dòng 20001: Không nhập tệp CSV này: tệp có hơn 20.000 dòng ({LIMITS_TEXT})."
+    )
 
 
 def test_an_openpyxl_workbook_of_the_template_still_reads(world):

@@ -2,7 +2,9 @@
 (pdfplumber), properties from the DOCX's XML. Lengths in millimetres, sizes in points."""
 
 import io
+import os
 import re
+import subprocess
 
 import pdfplumber
 
@@ -119,3 +121,25 @@ class Checklist:
 
     def failures(self):
         return [f"{name}: measured {measured}" for name, ok, measured in self.rows if not ok]
+
+
+def libreoffice_convert(source, to, *, locale=None):
+    """``source`` converted by LibreOffice (headless, a profile of its own beside the file) with
+    the filter ``to`` ("pdf", "csv:…"), in ``locale`` if given; returns the converted file's path."""
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{source.parent}/profile",
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(source.parent),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "LC_ALL": locale, "LANG": locale} if locale else None,
+    )
+    return source.with_suffix("." + to.split(":")[0])

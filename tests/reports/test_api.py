@@ -40,6 +40,14 @@ def small(db):
     return district
 
 
+def _coverage(expected, reported, approved):
+    return {"expected": expected, "reported": reported, "approved": approved}
+
+
+def _child(unit, name, actual, status, coverage):
+    return {"unit": unit, "name": name, "actual": actual, "status": status, "coverage": coverage}
+
+
 # Hand-computed for 200 / 2024-H1:
 # - VU: 3 + 2 = 5; 2023-H1: 4 + 2 = 6; change −1; year target reduce_by 1 → cumulative 5,
 #   L = 6, 6 − 5 = 1 ≥ 1 → achieved; C1 3 ≤ its own at_most 3 → achieved; C2 no target.
@@ -72,22 +80,10 @@ EXPECTED = {
             "target": {"comparison": "reduce_by", "value": 1, "period": "2024", "plan": "111/KH-UBND"},
             "percent": None,
             "status": "achieved",
-            "coverage": {"expected": 2, "reported": 2, "approved": 1},
+            "coverage": _coverage(2, 2, 1),
             "children": [
-                {
-                    "unit": "C1",
-                    "name": "Đơn vị C1",
-                    "actual": 3,
-                    "status": "achieved",
-                    "coverage": {"expected": 1, "reported": 1, "approved": 1},
-                },
-                {
-                    "unit": "C2",
-                    "name": "Đơn vị C2",
-                    "actual": 2,
-                    "status": "no_target",
-                    "coverage": {"expected": 1, "reported": 1, "approved": 0},
-                },
+                _child("C1", "Đơn vị C1", 3, "achieved", _coverage(1, 1, 1)),
+                _child("C2", "Đơn vị C2", 2, "no_target", _coverage(1, 1, 0)),
             ],
         },
         {
@@ -105,22 +101,10 @@ EXPECTED = {
             "target": None,
             "percent": None,
             "status": "no_target",
-            "coverage": {"expected": 2, "reported": 2, "approved": 1},
+            "coverage": _coverage(2, 2, 1),
             "children": [
-                {
-                    "unit": "C1",
-                    "name": "Đơn vị C1",
-                    "actual": 3,
-                    "status": "no_target",
-                    "coverage": {"expected": 1, "reported": 1, "approved": 1},
-                },
-                {
-                    "unit": "C2",
-                    "name": "Đơn vị C2",
-                    "actual": 1,
-                    "status": "no_target",
-                    "coverage": {"expected": 1, "reported": 1, "approved": 0},
-                },
+                _child("C1", "Đơn vị C1", 3, "no_target", _coverage(1, 1, 1)),
+                _child("C2", "Đơn vị C2", 1, "no_target", _coverage(1, 1, 0)),
             ],
         },
         {
@@ -138,22 +122,10 @@ EXPECTED = {
             "target": {"comparison": "at_least", "value": 75, "period": "2024-H1", "plan": None},
             "percent": None,
             "status": "achieved",
-            "coverage": {"expected": 2, "reported": 2, "approved": 1},
+            "coverage": _coverage(2, 2, 1),
             "children": [
-                {
-                    "unit": "C1",
-                    "name": "Đơn vị C1",
-                    "actual": 100.0,
-                    "status": "no_target",
-                    "coverage": {"expected": 1, "reported": 1, "approved": 1},
-                },
-                {
-                    "unit": "C2",
-                    "name": "Đơn vị C2",
-                    "actual": 50.0,
-                    "status": "no_target",
-                    "coverage": {"expected": 1, "reported": 1, "approved": 0},
-                },
+                _child("C1", "Đơn vị C1", 100.0, "no_target", _coverage(1, 1, 1)),
+                _child("C2", "Đơn vị C2", 50.0, "no_target", _coverage(1, 1, 0)),
             ],
         },
         {
@@ -171,22 +143,10 @@ EXPECTED = {
             "target": {"comparison": "at_least", "value": 4, "period": "2024", "plan": "111/KH-UBND"},
             "percent": 75.0,
             "status": "in_progress",
-            "coverage": {"expected": 1, "reported": 1, "approved": 1},
+            "coverage": _coverage(1, 1, 1),
             "children": [
-                {
-                    "unit": "C1",
-                    "name": "Đơn vị C1",
-                    "actual": None,
-                    "status": "no_target",
-                    "coverage": {"expected": 0, "reported": 0, "approved": 0},
-                },
-                {
-                    "unit": "C2",
-                    "name": "Đơn vị C2",
-                    "actual": None,
-                    "status": "no_target",
-                    "coverage": {"expected": 0, "reported": 0, "approved": 0},
-                },
+                _child("C1", "Đơn vị C1", None, "no_target", _coverage(0, 0, 0)),
+                _child("C2", "Đơn vị C2", None, "no_target", _coverage(0, 0, 0)),
             ],
         },
     ],

@@ -10,7 +10,6 @@ import copy
 import io
 import re
 import shutil
-import subprocess
 import zipfile
 
 import pytest
@@ -18,7 +17,6 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from reports import documents, exports
-from reports.models import ReportDocument
 
 from .measure import (
     Checklist,
@@ -26,6 +24,7 @@ from .measure import (
     is_bold,
     is_italic,
     is_regular,
+    libreoffice_convert,
     mm,
     near,
     one_line,
@@ -45,16 +44,8 @@ NOTE = "(Kèm theo Báo cáo số 15/BC-BCĐ ngày 08/7/2024 của Ban Chỉ đ�
 
 
 @pytest.fixture
-def report(report_demo_data):
-    return ReportDocument.objects.get(number="15/BC-BCĐ")
-
-
-@pytest.fixture
-def issued_pdf(client, report):
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username="vanphong"))
-    response = client.get(f"/reports/{report.pk}.pdf")
+def issued_pdf(office_client, report):
+    response = office_client.get(f"/reports/{report.pk}.pdf")
     assert response.status_code == 200
     return response.content
 
@@ -62,6 +53,22 @@ def issued_pdf(client, report):
 def _size_ok(chars, expected):
     found = sizes(chars)
     return bool(found) and all(abs(size - expected) <= 0.25 for size in found), found
+
+
+def _check_type(rows, label, chars, points, *looks):
+    """One row: ``chars`` set in ``points`` pt and passing each of ``looks`` (is_bold, one_line, …)."""
+    ok, found = _size_ok(chars, points)
+    rows.check(label, ok and all(look(chars) for look in looks), found)
+
+
+def _centred_on(centre):
+    """A look for _check_type: the text's middle at ``centre`` (mm)."""
+
+    def look(chars):
+        x0, x1, *_ = span(chars)
+        return near((x0 + x1) / 2, centre)
+
+    return look
 
 
 def _rule_under(page, chars, *, within_mm=6):
@@ -100,11 +107,9 @@ def measure_pdf(data, report, *, issued=True):
 
     # Letterhead.
     national = first.find(NATIONAL)
-    ok, found = _size_ok(national, 12.5)
-    rows.check("quốc hiệu 12.5 pt bold upright, one line", ok and is_bold(national) and one_line(national), found)
+    _check_type(rows, "quốc hiệu 12.5 pt bold upright, one line", national, 12.5, is_bold, one_line)
     motto = first.find(MOTTO)
-    ok, found = _size_ok(motto, 13)
-    rows.check("tiêu ngữ 13 pt bold", ok and is_bold(motto) and one_line(motto), found)
+    _check_type(rows, "tiêu ngữ 13 pt bold", motto, 13, is_bold, one_line)
     m0, m1, _t, _b = span(motto)
     # WeasyPrint fills the span's bottom border (a ring of two rectangles); LibreOffice draws a line.
     edges = [(mm(r["x0"]), mm(r["x1"])) for r in first.page.rects] + [r[:2] for r in first.rules()]
@@ -113,24 +118,17 @@ def measure_pdf(data, report, *, issued=True):
     n0, n1, *_ = span(national)
     rows.check("tiêu ngữ centred under the quốc hiệu", near((m0 + m1) / 2, (n0 + n1) / 2), round((m0 + m1) / 2, 2))
     parent = first.find("UBND HUYỆN ĐẦM HÀ")
-    ok, found = _size_ok(parent, 13)
-    rows.check("cơ quan chủ quản 13 pt upright", ok and is_regular(parent), found)
+    _check_type(rows, "cơ quan chủ quản 13 pt upright", parent, 13, is_regular)
     issuer = first.find("BAN CHỈ ĐẠO 138")
-    ok, found = _size_ok(issuer, 13)
-    rows.check("cơ quan ban hành 13 pt bold", ok and is_bold(issuer), found)
+    _check_type(rows, "cơ quan ban hành 13 pt bold", issuer, 13, is_bold)
     rule = _rule_under(first, issuer)
     i0, i1, *_ = span(issuer)
     ratio = (rule[1] - rule[0]) / (i1 - i0) if rule else 0
     rows.check("rule under the issuing body 1/3–1/2 of its name", 1 / 3 <= ratio <= 1 / 2, round(ratio, 3))
     rows.check("that rule centred under the name", rule and near((rule[0] + rule[1]) / 2, (i0 + i1) / 2), rule)
     number = first.find("Số: 15/BC-BCĐ")
-    ok, found = _size_ok(number, 13)
-    s0, s1, *_ = span(number)
-    rows.check(
-        "số, ký hiệu 13 pt, centred under the issuing body",
-        ok and is_regular(number) and near((s0 + s1) / 2, (i0 + i1) / 2),
-        found,
-    )
+    centred = _centred_on((i0 + i1) / 2)
+    _check_type(rows, "số, ký hiệu 13 pt, centred under the issuing body", number, 13, is_regular, centred)
     place = first.find("Đầm Hà, ngày 08 tháng 7 năm 2024")
     ok, found = _size_ok(place, 14)
     p0, p1, *_ = span(place)
@@ -142,13 +140,10 @@ def measure_pdf(data, report, *, issued=True):
 
     # Document type and subject.
     kind = first.find("BÁO CÁO")
-    ok, found = _size_ok(kind, 14)
-    k0, k1, *_ = span(kind)
-    rows.check("tên loại 14 pt bold, centred", ok and is_bold(kind) and near((k0 + k1) / 2, TEXT_CENTRE), found)
+    _check_type(rows, "tên loại 14 pt bold, centred", kind, 14, is_bold, _centred_on(TEXT_CENTRE))
     subject_lines = [line for line in first.lines() if line["text"].strip() and line["text"].strip() in SUBJECT]
     subject_chars = first.find(SUBJECT.split(",")[0])
-    ok, found = _size_ok(subject_chars, 14)
-    rows.check("trích yếu 14 pt bold", ok and is_bold(subject_chars), found)
+    _check_type(rows, "trích yếu 14 pt bold", subject_chars, 14, is_bold)
     longest = max(line["x1"] - line["x0"] for line in subject_lines)
     last = max(subject_lines, key=lambda line: line["top"])
     rules = [r for r in first.rules() if 0 < r[2] - last["top"] < 12]
@@ -167,8 +162,7 @@ def measure_pdf(data, report, *, issued=True):
 
     # Body: 14 pt, first-line indent 1.27 cm, lines 1.3 em, 6 pt between paragraphs.
     heading = first.find("I. TÌNH HÌNH")
-    ok, found = _size_ok(heading, 14)
-    rows.check("section heading 14 pt bold", ok and is_bold(heading), found)
+    _check_type(rows, "section heading 14 pt bold", heading, 14, is_bold)
     lines = first.lines()
     start = next(i for i, line in enumerate(lines) if line["text"].startswith("Thực hiện Kế hoạch số 111"))
     paragraph = lines[start : start + 4]
@@ -184,17 +178,13 @@ def measure_pdf(data, report, *, issued=True):
     # Recipients, signature, verification code.
     sign_page = next(p for p in pages if p.has("Nơi nhận:"))
     title = sign_page.find("Nơi nhận:")
-    ok, found = _size_ok(title, 12)
-    rows.check("“Nơi nhận:” 12 pt bold italic", ok and is_bold(title) and is_italic(title), found)
+    _check_type(rows, "“Nơi nhận:” 12 pt bold italic", title, 12, is_bold, is_italic)
     recipient = sign_page.find("- Lưu: VT, CAH.")
-    ok, found = _size_ok(recipient, 11)
-    rows.check("nơi nhận lines 11 pt", ok and is_regular(recipient), found)
+    _check_type(rows, "nơi nhận lines 11 pt", recipient, 11, is_regular)
     authority = sign_page.find("TM. BAN CHỈ ĐẠO")
-    ok, found = _size_ok(authority, 14)
-    rows.check("thẩm quyền ký 14 pt bold", ok and is_bold(authority), found)
+    _check_type(rows, "thẩm quyền ký 14 pt bold", authority, 14, is_bold)
     name = sign_page.find("Tô Xuân Lợi")
-    ok, found = _size_ok(name, 14)
-    rows.check("người ký 14 pt bold", ok and is_bold(name), found)
+    _check_type(rows, "người ký 14 pt bold", name, 14, is_bold)
     code = sign_page.find(f"Mã xác thực: {report.verification_code}")
     c0, _c1, c_top, _cb = span(code)
     _r0, _r1, _rt, r_bottom = span(recipient)
@@ -235,11 +225,9 @@ def measure_pdf(data, report, *, issued=True):
         label_line,
     )
     note = appendix.find(NOTE)
-    ok, found = _size_ok(note, 14)
-    rows.check("“(Kèm theo …)” 14 pt italic", ok and is_italic(note), found)
+    _check_type(rows, "“(Kèm theo …)” 14 pt italic", note, 14, is_italic)
     title_chars = appendix.find("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU 6 THÁNG ĐẦU NĂM 2024")
-    ok, found = _size_ok(title_chars, 14)
-    rows.check("appendix title 14 pt bold", ok and is_bold(title_chars), found)
+    _check_type(rows, "appendix title 14 pt bold", title_chars, 14, is_bold)
     rows.check("no page number on the appendix's first page", appendix.lines()[0]["text"] == "Phụ lục", None)
     rows.check("appendix table has “Đánh giá”", appendix.has("Đánh giá"), None)
     referred = any(p.has("chi tiết tại Phụ lục kèm theo Báo cáo này") for p in pages[: pages.index(appendix)])
@@ -454,39 +442,18 @@ def _part(data, name):
         return b"".join(archive.read(n) for n in archive.namelist() if name in n)
 
 
-def test_docx_passes_every_row_of_the_decree_30_table(client, report):
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username="vanphong"))
-    rows = measure_docx(client.get(f"/reports/{report.pk}.docx").content, report)
+def test_docx_passes_every_row_of_the_decree_30_table(office_client, report):
+    rows = measure_docx(office_client.get(f"/reports/{report.pk}.docx").content, report)
     assert not rows.failures(), "\n".join(rows.failures())
     assert len(rows.rows) >= 30
 
 
-def test_libreoffice_lays_out_the_docx_like_the_pdf(client, report, issued_pdf, tmp_path):
+def test_libreoffice_lays_out_the_docx_like_the_pdf(office_client, report, issued_pdf, tmp_path):
     """A real office suite: the quốc hiệu on one line, the same margins, the same page count."""
     assert shutil.which("soffice"), "LibreOffice (soffice) is not installed: make system-deps"
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username="vanphong"))
     source = tmp_path / "report.docx"
-    source.write_bytes(client.get(f"/reports/{report.pk}.docx").content)
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    laid_out = (tmp_path / "report.pdf").read_bytes()
+    source.write_bytes(office_client.get(f"/reports/{report.pk}.docx").content)
+    laid_out = libreoffice_convert(source, "pdf").read_bytes()
     # Every row of the table, on LibreOffice's layout of the DOCX.
     rows, count = measure_pdf(laid_out, report, issued=False)
     assert not rows.failures(), "\n".join(rows.failures())

@@ -36,52 +36,68 @@ def _set_figure(unit_code, period_code, indicator_code, value):
 # ------------------------------------------------------------------ sentences
 
 
-def test_sentence_quota_at_least(demo):
-    assert _sentences()["MT_BAT_XLHS"] == "Bắt, xử lý hình sự tội phạm về ma túy 5/5 vụ, đạt 100% chỉ tiêu năm 2024"
-
-
-def test_sentence_quota_at_least_not_yet_reached(demo):
-    _set_figure("200", "2024-H1", "MT_BAT_XLHS", 3)
-    assert _sentences()["MT_BAT_XLHS"] == "Bắt, xử lý hình sự tội phạm về ma túy 3/5 vụ, đạt 60% chỉ tiêu năm 2024"
-
-
-def test_sentence_must_be_zero_when_zero(demo):
-    assert _sentences()["MT_TUDIEM"] == "Không phát hiện điểm, tụ điểm, điểm có nguy cơ phức tạp về ma túy"
-
-
-def test_sentence_must_be_zero_when_found(demo):
-    _set_figure("06913", "2024-H1", "MT_TUDIEM", 2)
-    assert _sentences()["MT_TUDIEM"] == (
+# (figure changed before, or None; indicator; its sentence for 200 / 2024-H1)
+SENTENCES = [
+    pytest.param(
+        None,
+        "MT_BAT_XLHS",
+        "Bắt, xử lý hình sự tội phạm về ma túy 5/5 vụ, đạt 100% chỉ tiêu năm 2024",
+        id="quota_at_least",
+    ),
+    pytest.param(
+        ("200", "2024-H1", "MT_BAT_XLHS", 3),
+        "MT_BAT_XLHS",
+        "Bắt, xử lý hình sự tội phạm về ma túy 3/5 vụ, đạt 60% chỉ tiêu năm 2024",
+        id="quota_at_least_not_yet_reached",
+    ),
+    pytest.param(
+        None,
+        "MT_TUDIEM",
+        "Không phát hiện điểm, tụ điểm, điểm có nguy cơ phức tạp về ma túy",
+        id="must_be_zero_when_zero",
+    ),
+    pytest.param(
+        ("06913", "2024-H1", "MT_TUDIEM", 2),
+        "MT_TUDIEM",
         "Điểm, tụ điểm, điểm có nguy cơ phức tạp về ma túy: phát hiện 2 điểm, chưa đạt chỉ tiêu năm 2024 "
-        "(không để phát sinh)"
-    )
-
-
-def test_sentence_reduce_by(demo):
-    assert _sentences()["TTXH_VU"] == (
+        "(không để phát sinh)",
+        id="must_be_zero_when_found",
+    ),
+    pytest.param(
+        None,
+        "TTXH_VU",
         "Số vụ phạm tội về trật tự xã hội giảm 1 vụ so với cùng kỳ (8 vụ so với 9 vụ), đạt chỉ tiêu năm 2024 "
-        "(giảm ít nhất 1 vụ)"
-    )
-
-
-def test_sentence_reduce_by_when_crime_rose(demo):
-    _set_figure("06913", "2024-H1", "TTXH_VU", 4)  # 8 → 11 cases against 9
-    assert _sentences()["TTXH_VU"] == (
+        "(giảm ít nhất 1 vụ)",
+        id="reduce_by",
+    ),
+    # 8 → 11 cases against 9
+    pytest.param(
+        ("06913", "2024-H1", "TTXH_VU", 4),
+        "TTXH_VU",
         "Số vụ phạm tội về trật tự xã hội tăng 2 vụ so với cùng kỳ (11 vụ so với 9 vụ), chưa đạt chỉ tiêu năm 2024 "
-        "(giảm ít nhất 1 vụ)"
-    )
+        "(giảm ít nhất 1 vụ)",
+        id="reduce_by_when_crime_rose",
+    ),
+    pytest.param(
+        None,
+        "TTXH_TYLE",
+        "Tỷ lệ điều tra, khám phá án về TTXH đạt 87,5% (7/8 vụ), đạt chỉ tiêu năm 2024 (≥ 75%)",
+        id="rate_from_numerator_and_denominator",
+    ),
+    pytest.param(
+        None,
+        "MT_NGHIEN_QL",
+        "Người nghiện, người SDTPCMT có hồ sơ quản lý: 30 người, giảm 4 người so với cùng kỳ (34 người)",
+        id="without_target_states_value_and_change",
+    ),
+]
 
 
-def test_sentence_rate_from_numerator_and_denominator(demo):
-    assert _sentences()["TTXH_TYLE"] == (
-        "Tỷ lệ điều tra, khám phá án về TTXH đạt 87,5% (7/8 vụ), đạt chỉ tiêu năm 2024 (≥ 75%)"
-    )
-
-
-def test_sentence_without_target_states_value_and_change(demo):
-    assert _sentences()["MT_NGHIEN_QL"] == (
-        "Người nghiện, người SDTPCMT có hồ sơ quản lý: 30 người, giảm 4 người so với cùng kỳ (34 người)"
-    )
+@pytest.mark.parametrize(("change", "code", "sentence"), SENTENCES)
+def test_sentence(demo, change, code, sentence):
+    if change:
+        _set_figure(*change)
+    assert _sentences()[code] == sentence
 
 
 @pytest.mark.parametrize(
@@ -164,11 +180,6 @@ def test_final_report_never_changes_when_figures_change(report_demo_data):
 
 
 # ----------------------------------------------------------------- workflows
-
-
-@pytest.fixture
-def office(report_demo_data):
-    return get_user_model().objects.get(username="vanphong")
 
 
 @pytest.fixture

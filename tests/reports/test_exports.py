@@ -5,7 +5,6 @@ pdffonts; page 1 of the demo report is also written as a PNG under artifacts/.
 """
 
 import io
-import os
 import re
 import subprocess
 import time
@@ -18,9 +17,23 @@ from openpyxl import load_workbook
 
 from indicators.models import Figure, Period
 from reports import documents, exports, services
-from reports.models import ReportDocument
+
+from .measure import libreoffice_convert
 
 pytestmark = pytest.mark.django_db
+
+# The appendix table's columns (Decree 30 report, Word and Excel alike).
+APPENDIX_COLUMNS = [
+    "TT",
+    "Chỉ tiêu",
+    "ĐVT",
+    "Giao năm",
+    "Kết quả 6 tháng",
+    "Cùng kỳ",
+    "Tăng/giảm",
+    "% đạt",
+    "Đánh giá",
+]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 PDF = "application/pdf"
@@ -34,17 +47,6 @@ def _run(*args, data=None):
 
 def _pdf_text(pdf):
     return _run("pdftotext", "-layout", "-", "-", data=pdf).decode("utf-8")
-
-
-@pytest.fixture
-def report(report_demo_data):
-    return ReportDocument.objects.get(number="15/BC-BCĐ")
-
-
-@pytest.fixture
-def office_client(client, report_demo_data):
-    client.force_login(get_user_model().objects.get(username="vanphong"))
-    return client
 
 
 @pytest.fixture
@@ -178,17 +180,7 @@ def test_docx_holds_the_header_sections_and_a_real_table(office_client, report):
     assert "BÁO CÁO" in body
     assert "- Bắt, xử lý hình sự tội phạm về ma túy 5/5 vụ, đạt 100% chỉ tiêu năm 2024." in body
     appendix = document.tables[2]
-    assert [c.text for c in appendix.rows[0].cells] == [
-        "TT",
-        "Chỉ tiêu",
-        "ĐVT",
-        "Giao năm",
-        "Kết quả 6 tháng",
-        "Cùng kỳ",
-        "Tăng/giảm",
-        "% đạt",
-        "Đánh giá",
-    ]
+    assert [c.text for c in appendix.rows[0].cells] == APPENDIX_COLUMNS
     rows = {r.cells[1].text: [c.text for c in r.cells] for r in appendix.rows[1:]}
     assert rows["Bắt, xử lý hình sự tội phạm về ma túy"][2:] == ["vụ", "≥ 5", "5", "4", "+1", "100%", "Đạt"]
     assert len(appendix.rows) == 16
@@ -203,19 +195,7 @@ def test_xlsx_holds_the_table_with_numbers_as_numbers(office_client, report):
     sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
     header_at = next(i for i, row in enumerate(rows) if row[0] == "TT")
-    assert list(rows[header_at]) == [
-        "TT",
-        "Chỉ tiêu",
-        "ĐVT",
-        "Giao năm",
-        "Kết quả 6 tháng",
-        "Cùng kỳ",
-        "Tăng/giảm",
-        "% đạt",
-        "Đánh giá",
-        "Giá trị giao",
-        "Mã chỉ tiêu",
-    ]
+    assert list(rows[header_at]) == [*APPENDIX_COLUMNS, "Giá trị giao", "Mã chỉ tiêu"]  # + the machine-readable two
     by_code = {row[10]: row for row in rows[header_at + 1 :] if row and row[10]}
     cells = {row[10].value: row for row in sheet.iter_rows(min_row=header_at + 2) if row[10].value}
     assert len(by_code) == 15
@@ -260,24 +240,11 @@ def test_xlsx_shows_87_5_and_77_8_percent_in_libreoffice(office_client, report, 
     assert shutil.which("soffice"), "LibreOffice (soffice) is not installed: make system-deps"
     source = tmp_path / "report.xlsx"
     source.write_bytes(office_client.get(f"/reports/{report.pk}.xlsx").content)
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            # ";"-separated, UTF-8, cells "as shown"; LibreOffice formats in the user's locale.
-            "csv:Text - txt - csv (StarCalc):59,34,76,1,,1066,false,true,true",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={**os.environ, "LC_ALL": "vi_VN.UTF-8", "LANG": "vi_VN.UTF-8"},
+    # ";"-separated, UTF-8, cells "as shown"; LibreOffice formats in the user's locale.
+    csv = libreoffice_convert(
+        source, "csv:Text - txt - csv (StarCalc):59,34,76,1,,1066,false,true,true", locale="vi_VN.UTF-8"
     )
-    rows = {line.split(";")[-1]: line.split(";") for line in (tmp_path / "report.csv").read_text("utf-8").splitlines()}
+    rows = {line.split(";")[-1]: line.split(";") for line in csv.read_text("utf-8").splitlines()}
     assert rows["TTXH_TYLE"][3:7] == ["≥ 75%", "87,5%", "77,8%", "+9,7%"], rows["TTXH_TYLE"]
     assert rows["TTXH_VU"][3:8] == ["giảm 1 vụ", "8", "9", "-1", ""], rows["TTXH_VU"]
     assert rows["MT_BAT_XLHS"][7] == "100,0%"

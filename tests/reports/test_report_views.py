@@ -26,11 +26,6 @@ def cast(report_demo_data):
     return users
 
 
-@pytest.fixture
-def report(report_demo_data):
-    return ReportDocument.objects.get(number="15/BC-BCĐ")
-
-
 def _client(client, user):
     client.force_login(user)
     return client

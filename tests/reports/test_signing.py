@@ -5,26 +5,14 @@ import io
 import subprocess
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.test import override_settings
 
 from committees.models import SteeringCommittee
 from indicators.models import Period
 from reports import services, signing
-from reports.models import ReportDocument
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def report(report_demo_data):
-    return ReportDocument.objects.get(number="15/BC-BCĐ")
-
-
-@pytest.fixture
-def office(report_demo_data):
-    return get_user_model().objects.get(username="vanphong")
 
 
 @pytest.fixture(autouse=True)

@@ -27,59 +27,29 @@ COMMUNES = [
     for i in range(9)
 ]
 
-CASES = Indicator(
-    pk=1, code="VU", name="Số vụ phạm tội về TTXH", measure="vụ", kind="count", entry_level="commune", over_time="sum"
+
+def _indicator(pk, code, name, measure, over_time, kind="count", entry_level="commune", **parts):
+    return Indicator(
+        pk=pk,
+        code=code,
+        name=name,
+        measure=measure,
+        kind=kind,
+        entry_level=entry_level,
+        over_time=over_time,
+        **parts,
+    )
+
+
+CASES = _indicator(1, "VU", "Số vụ phạm tội về TTXH", "vụ", "sum")
+MODELS = _indicator(2, "MH", "Mô hình tự quản về ANTT", "mô hình", "last")
+HOTSPOTS = _indicator(3, "TD", "Điểm, tụ điểm về ma túy", "điểm", "last")
+SOLVED = _indicator(4, "LR", "Số vụ đã làm rõ", "vụ", "sum")
+RATE = _indicator(
+    5, "TL", "Tỷ lệ làm rõ", "%", "sum", kind="rate", entry_level="district", numerator=SOLVED, denominator=CASES
 )
-MODELS = Indicator(
-    pk=2,
-    code="MH",
-    name="Mô hình tự quản về ANTT",
-    measure="mô hình",
-    kind="count",
-    entry_level="commune",
-    over_time="last",
-)
-HOTSPOTS = Indicator(
-    pk=3,
-    code="TD",
-    name="Điểm, tụ điểm về ma túy",
-    measure="điểm",
-    kind="count",
-    entry_level="commune",
-    over_time="last",
-)
-SOLVED = Indicator(
-    pk=4, code="LR", name="Số vụ đã làm rõ", measure="vụ", kind="count", entry_level="commune", over_time="sum"
-)
-RATE = Indicator(
-    pk=5,
-    code="TL",
-    name="Tỷ lệ làm rõ",
-    measure="%",
-    kind="rate",
-    entry_level="district",
-    over_time="sum",
-    numerator=SOLVED,
-    denominator=CASES,
-)
-MANAGED = Indicator(
-    pk=6,
-    code="QL",
-    name="Quản lý đầy đủ người SDTPCMT",
-    measure="có/không",
-    kind="yes_no",
-    entry_level="commune",
-    over_time="last",
-)
-CLEAN = Indicator(
-    pk=7,
-    code="XS",
-    name='Xã đạt tiêu chí "sạch ma túy"',
-    measure="xã",
-    kind="status",
-    entry_level="commune",
-    over_time="last",
-)
+MANAGED = _indicator(6, "QL", "Quản lý đầy đủ người SDTPCMT", "có/không", "last", kind="yes_no")
+CLEAN = _indicator(7, "XS", 'Xã đạt tiêu chí "sạch ma túy"', "xã", "last", kind="status")
 
 FULL = rollup.Coverage(9, 9, 9)
 PART = rollup.Coverage(9, 6, 1)  # three communes missing
@@ -91,35 +61,20 @@ def target(indicator, comparison, value, period=YEAR):
     return Target(pk=indicator.pk, indicator=indicator, period=period, comparison=comparison, value=Decimal(value))
 
 
-def row(
-    indicator,
-    *,
-    actual,
-    cumulative=None,
-    last=None,
-    last_cumulative=None,
-    tgt=None,
-    status=rollup.NO_TARGET,
-    coverage=FULL,
-    percent=None,
-    numerator=None,
-    denominator=None,
-):
-    cumulative = actual if cumulative is None else cumulative
-    last_cumulative = last if last_cumulative is None else last_cumulative
+# What a row holds unless a case says otherwise.
+ROW_DEFAULTS = {"status": rollup.NO_TARGET, "coverage": FULL, "percent": None, "numerator": None, "denominator": None}
+
+
+def row(indicator, *, actual, cumulative=None, last=None, last_cumulative=None, tgt=None, **given):
+    """A roll-up row; ``cumulative`` is ``actual`` and ``last_cumulative`` is ``last`` unless given."""
     return rollup.Row(
         indicator=indicator,
         actual=actual,
-        numerator=numerator,
-        denominator=denominator,
-        cumulative=cumulative,
+        cumulative=actual if cumulative is None else cumulative,
         same_period_last_year=last,
-        change=actual - last if actual is not None and last is not None else None,
+        cumulative_last_year=last if last_cumulative is None else last_cumulative,
         target=tgt,
-        percent=percent,
-        status=status,
-        cumulative_last_year=last_cumulative,
-        coverage=coverage,
+        **(ROW_DEFAULTS | given),
     )
 
 
