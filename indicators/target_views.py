@@ -327,7 +327,7 @@ def upload(request, unit_code, year):
     unit, period = _grid_unit_and_period(request.user, unit_code, year)
     readable, plan = _plans_and_choice(request, unit)
     form = TargetUploadForm(request.POST or None, request.FILES or None)
-    errors, status = [], 200
+    errors, error_count, errors_more, status = [], 0, "", 200
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -340,15 +340,25 @@ def upload(request, unit_code, year):
                     reason=form.cleaned_data["reason"],
                 )
             except targets_io.TargetsFileError as exc:
-                errors, status = exc.errors, 400
+                # The first 200 problems and the count of the rest (issue 17, finding 10).
+                errors, error_count, errors_more, status = exc.shown, len(exc.errors), exc.more_text(), 400
             except targets.TargetError as exc:
-                errors, status = [exc.message], 400
+                errors, error_count, status = [exc.message], 1, 400
             else:
                 message = _("Đã nhập tệp chỉ tiêu năm %(year)d: %(created)d mới, %(updated)d sửa, %(deleted)d xóa.")
                 return _saved(request, message, result, unit, period, plan)
         else:
             status = 400
-    context = {"unit": unit, "period": period, "form": form, "errors": errors, "plan": plan, "plans": readable}
+    context = {
+        "unit": unit,
+        "period": period,
+        "form": form,
+        "errors": errors,
+        "error_count": error_count,
+        "errors_more": errors_more,
+        "plan": plan,
+        "plans": readable,
+    }
     return render(request, "indicators/targets/upload.html", context, status=status)
 
 

@@ -12,15 +12,16 @@ and the words of the page are accepted too) and the value; an empty value means 
 target. Cells that do not apply to a unit are grey and must stay empty.
 
 Reading is all or nothing (indicators.targets.save_grid): every bad cell is named by
-its address ("E7: …") and nothing is written when there is one. The file is read with
-openpyxl's read-only mode, within MAX_ROWS × MAX_COLUMNS and a cap on the unpacked
-size (a small .xlsx can unpack into gigabytes); a formula is refused rather than
-trusted. Text written into the workbook (names from the database) is stored as text,
+its address ("E7: …") and nothing is written when there is one. Before openpyxl reads
+anything, the file goes through the figures upload's scanner (:func:`figures_io.scan_xlsx`,
+issue 17): rows, columns, cells and the unpacked size within :data:`LIMITS`, whatever the
+file declares (a 1.6 KB file declaring ``A1:XFD1048576`` made read-only mode pad every row
+to 16,384 columns); then the first sheet is read in read-only mode with its declared
+dimensions ignored. A formula is refused rather than trusted. Text written into the workbook (names from the database) is stored as text,
 never as a formula, whatever it starts with.
 """
 
 import io
-import zipfile
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -28,6 +29,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .figures_io import ERRORS_SHOWN, Limits, SpreadsheetRefused, more_errors_text, scan_xlsx
 from .models import Comparison
 from .targets import CellInput, TargetError, check_cells, save_grid, target_grid
 from .xlsx import add_guide, workbook_bytes
@@ -40,6 +42,8 @@ MAX_ROWS = 1000
 MAX_COLUMNS = 1000
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED = 50 * 1024 * 1024
+# What the scanner lets through: a province's grid is ~45 indicators × 2 columns per unit.
+LIMITS = Limits(rows=MAX_ROWS, columns=MAX_COLUMNS, cells=200_000, unzipped_bytes=MAX_UNPACKED)
 WORDS = {C.AT_LEAST: "≥", C.AT_MOST: "≤", C.REDUCE_BY: "giảm", C.REDUCE_BY_PERCENT: "giảm %"}
 # What a person may type for each comparison (compared in lower case, spaces removed).
 ACCEPTED = {
@@ -62,11 +66,20 @@ INFO = PatternFill("solid", fgColor="F2F2F2")
 
 
 class TargetsFileError(Exception):
-    """The file was refused; ``errors`` are "C7: message" lines. Nothing was written."""
+    """The file was refused; ``errors`` are "C7: message" lines. Nothing was written.
+
+    ``shown`` is the first :data:`~indicators.figures_io.ERRORS_SHOWN` of them and
+    ``hidden`` the number left out (a page lists no more).
+    """
 
     def __init__(self, errors):
         super().__init__("\n".join(errors))
         self.errors = errors
+        self.shown = errors[:ERRORS_SHOWN]
+        self.hidden = len(errors) - len(self.shown)
+
+    def more_text(self):
+        return more_errors_text(self.hidden, len(self.shown)) if self.hidden else ""
 
 
 def _text(cell, value):
@@ -154,50 +167,35 @@ def workbook(*, unit, period):
 # --- Reading -------------------------------------------------------------------------------
 
 
-def _unpacked_size(data):
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return sum(info.file_size for info in archive.infolist())
-
-
 def read_sheet(data):
-    """{(row, column): value} of the first sheet's non-empty cells, within the caps.
+    """{(row, column): value} of the first sheet's non-empty cells, within :data:`LIMITS`.
 
-    Raises TargetsFileError for a file that cannot be read or is too large.
+    Raises TargetsFileError for a file that cannot be read or is over the limits (the
+    message says the limits).
     """
     if len(data) > MAX_BYTES:
         raise TargetsFileError([_("Tệp lớn quá %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}])
     try:
-        if _unpacked_size(data) > MAX_UNPACKED:
-            raise TargetsFileError([_("Tệp Excel giải nén ra quá lớn; đây không phải bảng chỉ tiêu.")])
+        scan_xlsx(data, LIMITS)
+    except SpreadsheetRefused as exc:
+        raise TargetsFileError([exc.message]) from None
+    try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = book.worksheets[0]
-        cells, too_big = {}, False
-        # Every row is walked (the declared dimension may lie) but the unpacked size above
-        # bounds the work; values beyond the caps are not kept, only noticed.
-        for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        sheet.reset_dimensions()  # never trust the <dimension> the file declares
+        cells = {}
+        # The scanner above refused any row past MAX_ROWS and any value past MAX_COLUMNS.
+        rows = sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True)
+        for row_number, row in enumerate(rows, start=1):
             for column_number, value in enumerate(row, start=1):
                 if value is None or (isinstance(value, str) and value.strip() == ""):
                     continue
-                if row_number > MAX_ROWS or column_number > MAX_COLUMNS:
-                    too_big = True
-                    break
                 cells[(row_number, column_number)] = value
-            if too_big:
-                break
         book.close()
-    except TargetsFileError:
-        raise
     except Exception:  # noqa: BLE001 - a damaged archive fails deep inside zipfile/openpyxl (zlib, XML, KeyError)
         raise TargetsFileError(
             [_("Không đọc được tệp Excel (.xlsx): tệp bị hỏng hoặc không phải tệp Excel.")]
         ) from None
-    if too_big:
-        raise TargetsFileError(
-            [
-                _("Tệp có dữ liệu ngoài %(rows)d dòng × %(columns)d cột đầu tiên.")
-                % {"rows": MAX_ROWS, "columns": MAX_COLUMNS}
-            ]
-        )
     return cells
 
 

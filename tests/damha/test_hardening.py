@@ -238,6 +238,19 @@ def test_every_authenticated_answer_is_private_and_not_stored(demo, client):
         assert {"private", "no-store"} <= directives, url
 
 
+def test_report_downloads_are_private_and_not_stored(report_demo_data, client):
+    """The probe named report downloads too: the final report's page, PDF, DOCX and XLSX."""
+    from reports.models import ReportDocument
+
+    client.force_login(get_user_model().objects.get(username="vanphong"))
+    report = ReportDocument.objects.get()
+    for suffix in ("/", ".pdf", ".docx", ".xlsx"):
+        response = client.get(f"/reports/{report.pk}{suffix}")
+        assert response.status_code == 200, suffix
+        directives = {part.strip() for part in response.headers["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives, suffix
+
+
 def test_static_files_keep_their_cache_lifetime(client, db):
     assert settings.MIDDLEWARE.index("damha.middleware.NoStoreMiddleware") > settings.MIDDLEWARE.index(
         "whitenoise.middleware.WhiteNoiseMiddleware"

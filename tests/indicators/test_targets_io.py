@@ -3,6 +3,10 @@ write nothing; text is never written as a formula; the reader's caps."""
 
 import datetime
 import io
+import signal
+import time
+import tracemalloc
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -16,8 +20,10 @@ from committees.models import AdministrativeUnit, Plan
 from indicators import targets, targets_io
 from indicators.fixtures.demo import COMMUNE_CODES
 from indicators.models import Indicator, Period, Target
+from tests.indicators.test_upload_limits import PEAK_BYTES, SECONDS, _cell, _xlsx
 
 GRID_CODES = ["200", *COMMUNE_CODES]
+LIMITS_TEXT = "tệp nhận tối đa 1.000 dòng, 1000 cột, 200.000 ô và 50 MB dữ liệu khi giải nén"
 
 
 @pytest.fixture
@@ -169,7 +175,7 @@ def test_reader_caps_rows_and_refuses_what_is_not_a_workbook(setup):
     book["chi_tieu"].cell(targets_io.MAX_ROWS + 5, 1).value = "TTXH_VU"
     with pytest.raises(targets_io.TargetsFileError) as refused:
         targets_io.import_workbook(data=_bytes(book), reason="x", **setup)
-    assert refused.value.errors == ["Tệp có dữ liệu ngoài 1000 dòng × 1000 cột đầu tiên."]
+    assert refused.value.errors == [f"Không nhập tệp Excel này: bảng tính có hơn 1.000 dòng ({LIMITS_TEXT})."]
     with pytest.raises(targets_io.TargetsFileError) as refused:
         targets_io.import_workbook(data=b"PK\x03\x04 not really", reason="x", **setup)
     assert refused.value.errors == ["Không đọc được tệp Excel (.xlsx): tệp bị hỏng hoặc không phải tệp Excel."]
@@ -205,3 +211,104 @@ def test_upload_page_round_trip_and_refusal(setup):
     )
     assert response.status_code == 302
     assert _targets() == [("MT_BAT_XLHS", "200", "at_least", Decimal(6))]
+
+
+# --- The outside probe's files against the targets upload (issue 17, findings 1 and 10) -----
+
+
+class _StillReading(BaseException):
+    """Not an Exception: the reader's "damaged file" handler must not swallow it."""
+
+
+@contextmanager
+def _deadline(seconds):
+    """Fail instead of hanging: on the code before this check the far-down file below ran
+    for hours (every one of 1,048,575 rows walked as 16,384 empty cells)."""
+
+    def expired(*_args):
+        raise _StillReading(f"still reading after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _refused(setup, data):
+    """(errors, peak bytes, seconds) of uploading ``data`` as the targets file."""
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with _deadline(SECONDS), pytest.raises(targets_io.TargetsFileError) as refused:
+            targets_io.import_workbook(data=data, reason="x", **setup)
+        seconds = time.monotonic() - started
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return refused.value.errors, peak, seconds
+
+
+HEAD = (
+    '<row r="1">'
+    + _cell("A1", "Mã đơn vị")
+    + _cell("B1", "200")
+    + _cell("C1", "Năm")
+    + '<c r="D1"><v>2025</v></c></row>'
+)
+
+
+def test_a_declared_full_sheet_with_a_far_down_cell_is_refused_in_bounded_time_and_memory(setup):
+    data = _xlsx(HEAD + '<row r="1048576">' + _cell("XFD1048576", "x") + "</row>", dimension="A1:XFD1048576")
+    assert len(data) < 2000
+    errors, peak, seconds = _refused(setup, data)
+    assert errors == [f"Không nhập tệp Excel này: bảng tính có hơn 1.000 dòng ({LIMITS_TEXT})."]
+    assert peak < PEAK_BYTES and seconds < SECONDS
+    assert _targets() == []
+
+
+def test_a_value_beyond_the_column_limit_is_refused_and_the_declared_dimension_ignored(setup):
+    data = _xlsx(HEAD + '<row r="3">' + _cell("XFD3", "far") + "</row>", dimension="A1:XFD1048576")
+    errors, peak, _seconds = _refused(setup, data)
+    assert errors == [
+        f"Không nhập tệp Excel này: dòng 3 có dữ liệu ở cột thứ 16.384, vượt quá 1000 cột ({LIMITS_TEXT})."
+    ]
+    assert peak < PEAK_BYTES
+    # Declared but empty: read as the cells it has.
+    assert targets_io.read_sheet(_xlsx(HEAD, dimension="A1:XFD1048576")) == {
+        (1, 1): "Mã đơn vị",
+        (1, 2): "200",
+        (1, 3): "Năm",
+        (1, 4): 2025,
+    }
+
+
+def test_twenty_megabytes_of_empty_rows_are_refused(setup):
+    errors, peak, seconds = _refused(setup, _xlsx(HEAD + "<row/>" * (20 * 1024 * 1024 // len("<row/>"))))
+    assert errors == [f"Không nhập tệp Excel này: bảng tính có hơn 1.000 dòng ({LIMITS_TEXT})."]
+    assert peak < PEAK_BYTES and seconds < SECONDS
+
+
+def test_the_upload_page_lists_200_problems_and_counts_the_rest(setup):
+    book = _download(setup)
+    sheet = book["chi_tieu"]
+    grid_cells = [
+        sheet.cell(row, column) for row in range(5, sheet.max_row + 1) for column in range(4, sheet.max_column + 1)
+    ][:250]
+    assert len(grid_cells) == 250
+    for cell in grid_cells:
+        cell.value = "=1+1"
+    client = Client()
+    client.force_login(setup["user"])
+    response = client.post(
+        reverse("indicators:target_upload", args=["200", 2025]),
+        {"plan": setup["plan"].pk, "reason": "Nhập", "file": SimpleUploadedFile("ct.xlsx", _bytes(book))},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Không nhập: tệp có 250 lỗi; chưa ghi chỉ tiêu nào." in html
+    assert html.count("không nhận công thức") == 200
+    assert '<li id="upload-errors-more">… và 50 lỗi khác (chỉ liệt kê 200 lỗi đầu tiên).</li>' in html
+    assert _targets() == []
