@@ -42,6 +42,9 @@ def _tab_to(page, matches, limit=120, key="Tab"):
 
 def _keyboard_login(page, url, username):
     page.goto(f"{url}/accounts/login/")
+    # As the login fixture (tests/e2e/conftest.py): let the previous page's late requests
+    # land before the form is posted, or one may replace the CSRF cookie under it.
+    page.wait_for_load_state("networkidle")
     _tab_to(page, lambda f: f["name"] == "username")
     page.keyboard.type(username)
     page.keyboard.press("Tab")
@@ -88,11 +91,14 @@ def test_entry_and_review_work_with_the_keyboard_alone(page, demo_server):
     expect(page.locator(".alert-success")).to_contain_text("Đã gửi báo cáo 2024-H2")
     expect(page.locator("#submission-state")).to_have_text("Đã gửi")
 
+    page.goto("about:blank")  # leave the entry page (its scripts) before the cookies go
     page.context.clear_cookies()
     _keyboard_login(page, url, "duyet")
+    expect(page).not_to_have_url(f"{url}/accounts/login/")
 
     # Return the first submitted commune's report (06895) with a reason.
     page.goto(f"{url}/submission/06895/2024-H2/")
+    expect(page.locator("[name=return-reason]")).to_be_visible()  # the reviewer's page, not a login
     _tab_to(page, lambda f: f["name"] == "return-reason")
     page.keyboard.type("Thiếu ghi chú đối chiếu sổ theo dõi")
     # "Trả lại" asks for confirmation: Enter opens the step, then the confirming button.
