@@ -3,8 +3,9 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from . import logs
@@ -68,6 +69,33 @@ class CookieOnlyLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a request carrying the cookie of a session that no longer
+    exists leaves the browser's cookie alone.
+
+    Logging in and changing the password give the session a new key and delete the old
+    one. A request the browser sent before with the old cookie (the service worker's
+    update check of /sw.js, a page's background fetch) and answered after would make
+    Django's middleware delete "the" session cookie — by then the new one — and the user,
+    just logged in or just given a new password, finds themselves logged out. Such a
+    request has nothing to save: its answer simply sets no cookie. A logout (the session
+    flushed by the request itself) still deletes the cookie.
+    """
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+            and session.session_key is None  # the cookie's session was not found
+            and not session.modified
+        ):
+            if session.accessed:
+                patch_vary_headers(response, ("Cookie",))
+            return response
+        return super().process_response(request, response)
 
 
 class SessionLifetimeMiddleware:

@@ -97,7 +97,7 @@ MIDDLEWARE = [
     # API answer or download is kept by a browser or proxy (docs/security.md).
     "damha.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "damha.middleware.SessionMiddleware",  # Django's, a stale cookie kept (damha/middleware.py)
     "damha.middleware.CookieOnlyLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

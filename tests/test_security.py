@@ -17,7 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -239,6 +239,37 @@ def test_session_ends_after_thirty_minutes_idle(client, db):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response.headers["Location"] == "/accounts/login/?next=/"
+
+
+def test_a_late_answer_to_the_old_cookie_does_not_log_out_after_a_password_change(db):
+    """A request sent with the session cookie before the password change (which gives the
+    session a new key) and answered after it must not delete the new cookie: Django's own
+    middleware answered it with "delete sessionid" and the user found themselves logged out
+    (seen in the browser test of the forced change: the service worker's update check)."""
+    factories.user("canbo")
+    browser = Client()
+    assert browser.post(reverse("login"), {"username": "canbo", "password": PASSWORD}).status_code == 302
+    old = browser.cookies["sessionid"].value
+    new_password = "mat-khau-moi-cua-canbo-2026"
+    response = browser.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302
+    new = browser.cookies["sessionid"].value
+    assert new != old and not Session.objects.filter(session_key=old).exists()
+
+    late = Client()  # the request that left with the old cookie
+    late.cookies["sessionid"] = old
+    for url in ("/sw.js", reverse("home"), "/healthz"):
+        answer = late.get(url)
+        assert "sessionid" not in answer.cookies, url  # no Set-Cookie: the browser keeps the new one
+    assert browser.get(reverse("home")).status_code == 200  # still logged in with the new session
+
+    # A logout still deletes the cookie.
+    answer = browser.post(reverse("logout"))
+    assert answer.cookies["sessionid"].value == ""
+    assert answer.cookies["sessionid"]["max-age"] == 0
 
 
 def age_login(client, seconds):
