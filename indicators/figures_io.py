@@ -69,11 +69,12 @@ def more_errors_text(hidden, shown):
     ) % {"count": _thousands(hidden), "shown": shown}
 
 
-class FiguresFileError(Exception):
-    """The file was refused; ``errors`` lists every bad row. Nothing was written.
+class CappedErrors(Exception):
+    """A refused file: ``errors`` lists every problem; nothing was written.
 
     ``shown`` is the first :data:`ERRORS_SHOWN` of them and ``hidden`` the number left out,
-    for pages and commands alike.
+    for pages and commands alike (the figures file here, the targets grid in
+    indicators/targets_io.py).
     """
 
     def __init__(self, errors):
@@ -86,7 +87,12 @@ class FiguresFileError(Exception):
         super().__init__("\n".join(lines))
 
     def more_text(self):
-        return more_errors_text(self.hidden, len(self.shown))
+        """The line after the shown problems ("… và N lỗi khác"), or "" when none is hidden."""
+        return more_errors_text(self.hidden, len(self.shown)) if self.hidden else ""
+
+
+class FiguresFileError(CappedErrors):
+    """The figures file was refused; ``errors`` are RowErrors (a bad row each)."""
 
 
 @dataclasses.dataclass

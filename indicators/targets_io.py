@@ -29,10 +29,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .figures_io import ERRORS_SHOWN, Limits, SpreadsheetRefused, more_errors_text, scan_xlsx
+from .figures_io import CappedErrors, Limits, SpreadsheetRefused, scan_xlsx
 from .models import Comparison
 from .targets import CellInput, TargetError, check_cells, save_grid, target_grid
-from .xlsx import add_guide, workbook_bytes
+from .xlsx import add_guide, as_text, workbook_bytes
 
 C = Comparison
 SHEET = "chi_tieu"
@@ -65,28 +65,14 @@ GREY = PatternFill("solid", fgColor="DDDDDD")
 INFO = PatternFill("solid", fgColor="F2F2F2")
 
 
-class TargetsFileError(Exception):
-    """The file was refused; ``errors`` are "C7: message" lines. Nothing was written.
-
-    ``shown`` is the first :data:`~indicators.figures_io.ERRORS_SHOWN` of them and
-    ``hidden`` the number left out (a page lists no more).
-    """
-
-    def __init__(self, errors):
-        super().__init__("\n".join(errors))
-        self.errors = errors
-        self.shown = errors[:ERRORS_SHOWN]
-        self.hidden = len(errors) - len(self.shown)
-
-    def more_text(self):
-        return more_errors_text(self.hidden, len(self.shown)) if self.hidden else ""
+class TargetsFileError(CappedErrors):
+    """The targets file was refused; ``errors`` are "C7: message" lines."""
 
 
 def _text(cell, value):
     """Store ``value`` as a string cell even if it starts with "=" (never a formula)."""
     cell.value = "" if value is None else str(value)
-    cell.data_type = "s"
-    return cell
+    return as_text(cell)
 
 
 def address(row, column):

@@ -332,7 +332,7 @@ def import_figures(request):
                 result = figures_io.import_file(upload.read(), upload.name, request.user)
             except figures_io.FiguresFileError as exc:
                 errors, error_count = exc.shown, len(exc.errors)
-                errors_more = exc.more_text() if exc.hidden else ""
+                errors_more = exc.more_text()
                 status = 400
             else:
                 messages.success(

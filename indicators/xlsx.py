@@ -11,6 +11,14 @@ as typed and never evaluate it.
 import io
 
 
+def as_text(cell):
+    """Keep ``cell``'s string as text: openpyxl makes any string starting with "=" a
+    formula (a user's note "=HYPERLINK(…)" would be live in the file)."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def append_row(sheet, values):
     """``sheet.append(values)`` with every string stored as text, never as a formula.
 
@@ -19,8 +27,7 @@ def append_row(sheet, values):
     sheet.append(values)
     cells = sheet[sheet.max_row]
     for cell in cells:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
+        as_text(cell)
     return cells
 
 
